@@ -1,0 +1,17 @@
+a = [x for x in y]
+b = [x for x in y if x]
+c = [x for x in y if x if not x]
+d = [(x, z) for x in y for z in x]
+e = [x for x in y if x for z in x if z]
+f = {x for x in y}
+g = {k: v for k, v in items}
+h = (x for x in y)
+i = sum(x for x in y)
+j = [[y for y in x] for x in z]
+k = [x for x, in y]
+l = [x for (a, b) in y]
+m = [x for x in (1, 2) if x > 1 if x < 2]
+n = [lambda: x for x in y]
+p = [x if x else y for x in z]
+q = f(x for x in y)
+r = f((x for x in y), 1)

@@ -1,0 +1,710 @@
+/* Python tokenizer (see lex.h). The source is first normalized (BOM, newlines, a latin-1 coding
+ * cookie), then scanned once into a token array the parser can back up in freely. Indentation
+ * uses CPython's rule: tabs to multiples of 8, checked against tab size 1 for TabError. */
+#include "py/lex.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_INDENT 100
+#define MAX_PAREN 200
+
+struct lx {
+    struct dp_arena *a;
+    const char *s;            /* normalized source */
+    size_t n, pos;
+    const char *path;
+    struct dp_error *e;
+    struct dp_py_lexer_out *out;
+    struct dp_py_tok *toks;   /* malloc'd while growing, copied to the arena at the end */
+    int ntok, captok;
+    int line;
+    const uint32_t *ls;       /* line starts */
+    int nlines;
+    int depth;                /* bracket depth */
+    char pstack[MAX_PAREN];
+    int pline[MAX_PAREN], pcol[MAX_PAREN];
+    int ind[MAX_INDENT + 1], altind[MAX_INDENT + 1], nind;
+    bool failed;
+};
+
+static const char *const op_strs[DP_PY_OP_COUNT] = {
+    "", "(", ")", "[", "]", "{", "}", ":", ",", ";", "+", "-", "*", "/", "|", "&", "<", ">", "=",
+    ".", "%", "==", "!=", "<=", ">=", "~", "^", "<<", ">>", "**", "+=", "-=", "*=", "/=", "%=",
+    "&=", "|=", "^=", "<<=", ">>=", "**=", "//", "//=", "@", "@=", "->", "...", ":=", "!",
+};
+
+static const char *const kw_strs[] = {
+    "", "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+    "while", "with", "yield", "", "match", "case", "type", "_",
+};
+
+const char *dp_py_op_str(int op) { return op > 0 && op < DP_PY_OP_COUNT ? op_strs[op] : "?"; }
+const char *dp_py_kw_str(int kw) { return kw > 0 && kw <= DP_PY_KW__ ? kw_strs[kw] : ""; }
+
+static int kw_lookup(const char *p, size_t n)
+{
+    if (n < 1 || n > 8) return DP_PY_KW_NONE;
+    for (int k = 1; k <= DP_PY_KW__; k++)
+        if (k != DP_PY_KW_SOFT && strlen(kw_strs[k]) == n && memcmp(kw_strs[k], p, n) == 0)
+            return k;
+    return DP_PY_KW_NONE;
+}
+
+int dp_py_char_col(const struct dp_py_lexer_out *lx, int line, uint32_t off)
+{
+    if (line < 1 || line > lx->nlines) return 1;
+    uint32_t s = lx->line_start[line];
+    int col = 1;
+    for (uint32_t i = s; i < off && i < lx->len; i++)
+        if (((unsigned char)lx->src[i] & 0xC0) != 0x80) col++;
+    return col;
+}
+
+static int line_of(const struct lx *x, size_t off)
+{
+    int lo = 1, hi = x->nlines;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (x->ls[mid] <= off) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* Error at byte offset off (line found from it). */
+static int lx_error_at(struct lx *x, size_t off, const char *cls, const char *fmt, const char *arg)
+{
+    if (x->failed) return DP_ESYNTAX;
+    x->failed = true;
+    int line = line_of(x, off);
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, arg);
+    struct dp_py_lexer_out tmp = {.src = x->s, .len = x->n, .line_start = x->ls, .nlines = x->nlines};
+    dp_error_set(x->e, DP_ESYNTAX, x->path, line, dp_py_char_col(&tmp, line, (uint32_t)off),
+                 "%s: %s", cls, msg);
+    return DP_ESYNTAX;
+}
+
+static void push_tok(struct lx *x, int type, size_t start, size_t end)
+{
+    if (x->ntok == x->captok) {
+        x->captok = x->captok ? x->captok * 2 : 256;
+        x->toks = dp_xrealloc(x->toks, (size_t)x->captok * sizeof *x->toks);
+    }
+    struct dp_py_tok *t = &x->toks[x->ntok++];
+    memset(t, 0, sizeof *t);
+    t->type = (uint8_t)type;
+    t->start = (uint32_t)start;
+    t->end = (uint32_t)end;
+    t->line = line_of(x, start);
+    t->col = (int)(start - x->ls[t->line]);
+    t->end_line = end > start ? line_of(x, end - 1) : t->line;
+    if (end > start && x->s[end - 1] == '\n') t->end_line = line_of(x, end - 1);
+    t->end_col = (int)(end - x->ls[t->end_line]);
+}
+
+static bool is_id_start(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
+static bool is_id_char(unsigned char c) { return is_id_start(c) || (c >= '0' && c <= '9'); }
+
+/* ---------------------------------------------------------------- strings */
+
+static int scan_string(struct lx *x, size_t qpos, int flags);
+
+/* Inside an f-string replacement field, starting after '{'; stops after the matching '}'. */
+static int scan_fexpr(struct lx *x, char q, bool triple, int nest)
+{
+    int depth = 0;
+    if (nest > MAX_PAREN) return lx_error_at(x, x->pos, "SyntaxError", "%s", "f-string: expressions nested too deeply");
+    for (;;) {
+        if (x->pos >= x->n) return -1;
+        unsigned char c = (unsigned char)x->s[x->pos];
+        if (c == '\n' && !triple && depth == 0) return -1;
+        if (c == q && !triple) return -1;
+        if (triple && c == q && x->pos + 2 < x->n && x->s[x->pos + 1] == q && x->s[x->pos + 2] == q)
+            return -1;
+        if (c == '\'' || c == '"') {
+            if (scan_string(x, x->pos, 0)) return x->failed ? DP_ESYNTAX : -1;
+            continue;
+        }
+        if (is_id_start(c)) {
+            size_t st = x->pos;
+            while (x->pos < x->n && is_id_char((unsigned char)x->s[x->pos])) x->pos++;
+            size_t len = x->pos - st;
+            if (len <= 3 && x->pos < x->n && (x->s[x->pos] == '\'' || x->s[x->pos] == '"')) {
+                int fl = 0;
+                bool ok = true;
+                for (size_t i = st; i < x->pos; i++) {
+                    char ch = (char)(x->s[i] | 0x20);
+                    int b = ch == 'r' ? DP_PY_STR_RAW : ch == 'b' ? DP_PY_STR_BYTES : ch == 'f' ? DP_PY_STR_F : ch == 'u' ? DP_PY_STR_U : 0;
+                    if (!b || (fl & b)) ok = false;
+                    fl |= b;
+                }
+                if (ok) {
+                    if (scan_string(x, x->pos, fl)) return x->failed ? DP_ESYNTAX : -1;
+                }
+            }
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{') depth++;
+        else if ((c == ')' || c == ']') && depth > 0) depth--;
+        else if (c == '}') {
+            if (depth == 0) { x->pos++; return 0; }
+            depth--;
+        } else if (c == '!' && depth == 0 && x->pos + 1 < x->n && x->s[x->pos + 1] != '=') {
+            x->pos++;
+            continue;
+        } else if (c == ':' && depth == 0) {
+            x->pos++;
+            /* format spec: literal text with nested fields, up to the closing '}' */
+            for (;;) {
+                if (x->pos >= x->n) return -1;
+                char d = x->s[x->pos];
+                if (d == '\n' && !triple) return -1;
+                if (d == q && !triple) return -1;
+                if (triple && d == q && x->pos + 2 < x->n && x->s[x->pos + 1] == q && x->s[x->pos + 2] == q)
+                    return -1;
+                if (d == '{') {
+                    x->pos++;
+                    int r = scan_fexpr(x, q, triple, nest + 1);
+                    if (r) return r;
+                    continue;
+                }
+                if (d == '}') { x->pos++; return 0; }
+                if (d == '\\' && x->pos + 1 < x->n) x->pos++;
+                x->pos++;
+            }
+        } else if (c == '\\' && x->pos + 1 < x->n) {
+            x->pos++;
+        }
+        x->pos++;
+    }
+}
+
+/* Scans a string literal whose opening quote is at qpos; leaves x->pos after the closing quote.
+ * Returns 0, or -1 when unterminated (the caller reports it) or DP_ESYNTAX. */
+static int scan_string(struct lx *x, size_t qpos, int flags)
+{
+    char q = x->s[qpos];
+    bool triple = qpos + 2 < x->n && x->s[qpos + 1] == q && x->s[qpos + 2] == q;
+    x->pos = qpos + (triple ? 3 : 1);
+    for (;;) {
+        if (x->pos >= x->n) return -1;
+        char c = x->s[x->pos];
+        if (c == q) {
+            if (!triple) { x->pos++; return 0; }
+            if (x->pos + 2 < x->n && x->s[x->pos + 1] == q && x->s[x->pos + 2] == q) {
+                x->pos += 3;
+                return 0;
+            }
+        } else if (c == '\n' && !triple) {
+            return -1;
+        } else if (c == '\\') {
+            if (x->pos + 1 >= x->n) return -1;
+            x->pos++;
+            /* \N{NAME} in a non-raw f-string is an escape, not a replacement field */
+            if ((flags & DP_PY_STR_F) && !(flags & DP_PY_STR_RAW) && x->s[x->pos] == 'N' &&
+                x->pos + 1 < x->n && x->s[x->pos + 1] == '{') {
+                while (x->pos < x->n && x->s[x->pos] != '}' && x->s[x->pos] != q && x->s[x->pos] != '\n') x->pos++;
+                if (x->pos < x->n && x->s[x->pos] == '}') x->pos++;
+                continue;
+            }
+        } else if (c == '{' && (flags & DP_PY_STR_F)) {
+            if (x->pos + 1 < x->n && x->s[x->pos + 1] == '{') {
+                x->pos += 2;
+                continue;
+            }
+            x->pos++;
+            int r = scan_fexpr(x, q, triple, 0);
+            if (r) return r;
+            continue;
+        }
+        x->pos++;
+    }
+}
+
+static int lex_string(struct lx *x, size_t start, size_t qpos, int flags)
+{
+    char q = x->s[qpos];
+    bool triple = qpos + 2 < x->n && x->s[qpos + 1] == q && x->s[qpos + 2] == q;
+    int r = scan_string(x, qpos, flags);
+    if (r == DP_ESYNTAX || x->failed) return DP_ESYNTAX;
+    if (r) {
+        int det = line_of(x, x->pos >= x->n ? x->n - 1 : x->pos);
+        char buf[64];
+        snprintf(buf, sizeof buf, "%d", det);
+        if (flags & DP_PY_STR_F)
+            return lx_error_at(x, start, "SyntaxError", triple
+                ? "unterminated triple-quoted string literal (detected at line %s)"
+                : "unterminated string literal (detected at line %s)", buf);
+        return lx_error_at(x, start, "SyntaxError", triple
+            ? "unterminated triple-quoted string literal (detected at line %s)"
+            : "unterminated string literal (detected at line %s)", buf);
+    }
+    push_tok(x, DP_PY_TOK_STRING, start, x->pos);
+    x->toks[x->ntok - 1].strflags = (uint8_t)(flags | (triple ? DP_PY_STR_TRIPLE : 0));
+    return 0;
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+static bool digit_in(char c, int base)
+{
+    if (base == 16) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    if (base == 8) return c >= '0' && c <= '7';
+    if (base == 2) return c == '0' || c == '1';
+    return c >= '0' && c <= '9';
+}
+
+/* digits with single underscores between them; returns false on a misplaced underscore */
+static bool scan_digits(struct lx *x, int base)
+{
+    while (x->pos < x->n) {
+        char c = x->s[x->pos];
+        if (digit_in(c, base)) { x->pos++; continue; }
+        if (c == '_') {
+            if (x->pos + 1 < x->n && digit_in(x->s[x->pos + 1], base)) { x->pos += 2; continue; }
+            x->pos++;
+            return false;
+        }
+        break;
+    }
+    return true;
+}
+
+/* CPython 3.11 allows a number directly followed by some keywords (with a warning). */
+static int verify_end(struct lx *x, size_t start, const char *kind)
+{
+    if (x->pos >= x->n || !is_id_start((unsigned char)x->s[x->pos])) return 0;
+    static const char *const ok[] = {"and", "else", "for", "if", "in", "is", "not", "or"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        size_t k = strlen(ok[i]);
+        if (x->pos + k <= x->n && memcmp(x->s + x->pos, ok[i], k) == 0 &&
+            (x->pos + k >= x->n || !is_id_char((unsigned char)x->s[x->pos + k])))
+            return 0;
+    }
+    (void)start;
+    return lx_error_at(x, x->pos, "SyntaxError", "invalid %s literal", kind);
+}
+
+static int lex_number(struct lx *x)
+{
+    size_t start = x->pos;
+    const char *s = x->s;
+    if (s[x->pos] == '0' && x->pos + 1 < x->n && strchr("xXoObB", s[x->pos + 1]) && s[x->pos + 1]) {
+        char k = (char)(s[x->pos + 1] | 0x20);
+        int base = k == 'x' ? 16 : k == 'o' ? 8 : 2;
+        const char *name = k == 'x' ? "hexadecimal" : k == 'o' ? "octal" : "binary";
+        x->pos += 2;
+        if (x->pos < x->n && s[x->pos] == '_') x->pos++;
+        if (x->pos >= x->n || !digit_in(s[x->pos], base)) {
+            if (x->pos < x->n && base != 16 && s[x->pos] >= '0' && s[x->pos] <= '9') {
+                char d[2] = {s[x->pos], 0};
+                return lx_error_at(x, x->pos, "SyntaxError",
+                                   base == 8 ? "invalid digit '%s' in octal literal" : "invalid digit '%s' in binary literal", d);
+            }
+            return lx_error_at(x, x->pos, "SyntaxError", "invalid %s literal", name);
+        }
+        if (!scan_digits(x, base)) return lx_error_at(x, x->pos - 1, "SyntaxError", "invalid %s literal", name);
+        if (x->pos < x->n && base != 16 && s[x->pos] >= '0' && s[x->pos] <= '9') {
+            char d[2] = {s[x->pos], 0};
+            return lx_error_at(x, x->pos, "SyntaxError",
+                               base == 8 ? "invalid digit '%s' in octal literal" : "invalid digit '%s' in binary literal", d);
+        }
+        if (verify_end(x, start, name)) return DP_ESYNTAX;
+        push_tok(x, DP_PY_TOK_NUMBER, start, x->pos);
+        return 0;
+    }
+    bool isfloat = false;
+    if (s[x->pos] != '.') {
+        if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
+    }
+    if (x->pos < x->n && s[x->pos] == '.') {
+        isfloat = true;
+        x->pos++;
+        if (x->pos < x->n && s[x->pos] >= '0' && s[x->pos] <= '9')
+            if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
+    }
+    if (x->pos < x->n && (s[x->pos] | 0x20) == 'e') {
+        size_t save = x->pos;
+        x->pos++;
+        if (x->pos < x->n && (s[x->pos] == '+' || s[x->pos] == '-')) x->pos++;
+        if (x->pos >= x->n || !(s[x->pos] >= '0' && s[x->pos] <= '9')) {
+            x->pos = save;
+            return lx_error_at(x, save, "SyntaxError", "%s", "invalid decimal literal");
+        }
+        if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
+        isfloat = true;
+    }
+    bool imag = false;
+    if (x->pos < x->n && (s[x->pos] | 0x20) == 'j') { x->pos++; imag = true; }
+    if (!isfloat && !imag && s[start] == '0') {
+        for (size_t i = start; i < x->pos; i++)
+            if (s[i] != '0' && s[i] != '_')
+                return lx_error_at(x, start, "SyntaxError", "%s",
+                    "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+    }
+    if (verify_end(x, start, imag ? "imaginary" : "decimal")) return DP_ESYNTAX;
+    push_tok(x, DP_PY_TOK_NUMBER, start, x->pos);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- operators */
+
+static int match_op(const char *p, size_t avail)
+{
+    int best = 0;
+    size_t bestlen = 0;
+    for (int op = 1; op < DP_PY_OP_COUNT; op++) {
+        size_t k = strlen(op_strs[op]);
+        if (k > bestlen && k <= avail && memcmp(p, op_strs[op], k) == 0) {
+            best = op;
+            bestlen = k;
+        }
+    }
+    return best;
+}
+
+static int lex_op(struct lx *x)
+{
+    size_t start = x->pos;
+    int op = match_op(x->s + x->pos, x->n - x->pos);
+    if (!op) {
+        unsigned char c = (unsigned char)x->s[x->pos];
+        char buf[16];
+        if (c < 0x80 && c >= 0x20) {
+            snprintf(buf, sizeof buf, "%c", c);
+            if (c == '$' || c == '?' || c == '`')
+                return lx_error_at(x, start, "SyntaxError", "%s", "invalid syntax");
+            return lx_error_at(x, start, "SyntaxError", "invalid character '%s'", buf);
+        }
+        snprintf(buf, sizeof buf, "U+%04X", c);
+        return lx_error_at(x, start, "SyntaxError", "invalid non-printable character %s", buf);
+    }
+    x->pos += strlen(op_strs[op]);
+    char c = x->s[start];
+    if (op == DP_PY_OP_LPAR || op == DP_PY_OP_LSQB || op == DP_PY_OP_LBRACE) {
+        if (x->depth >= MAX_PAREN) return lx_error_at(x, start, "SyntaxError", "%s", "too many nested parentheses");
+        x->pstack[x->depth] = c;
+        x->pline[x->depth] = line_of(x, start);
+        x->pcol[x->depth] = (int)start;
+        x->depth++;
+    } else if (op == DP_PY_OP_RPAR || op == DP_PY_OP_RSQB || op == DP_PY_OP_RBRACE) {
+        char buf[8] = {c, '\'', 0};
+        if (x->depth == 0) return lx_error_at(x, start, "SyntaxError", "unmatched '%s", buf);
+        char open = x->pstack[x->depth - 1];
+        char want = open == '(' ? ')' : open == '[' ? ']' : '}';
+        if (c != want) {
+            char msg[160];
+            int oline = x->pline[x->depth - 1];
+            if (oline != line_of(x, start))
+                snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match opening parenthesis '%c' on line %d", c, open, oline);
+            else
+                snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match opening parenthesis '%c'", c, open);
+            return lx_error_at(x, start, "SyntaxError", "%s", msg);
+        }
+        x->depth--;
+    }
+    push_tok(x, DP_PY_TOK_OP, start, x->pos);
+    x->toks[x->ntok - 1].op = (uint8_t)op;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- lines */
+
+/* At the beginning of a logical line: measure indentation, skip blank lines, emit
+ * INDENT/DEDENT. Returns 1 when the end of input was reached. */
+static int lex_indent(struct lx *x)
+{
+    for (;;) {
+        int col = 0, alt = 0;
+        size_t st = x->pos;
+        while (x->pos < x->n) {
+            char c = x->s[x->pos];
+            if (c == ' ') { col++; alt++; }
+            else if (c == '\t') { col = (col / 8 + 1) * 8; alt++; }
+            else if (c == '\f') { col = alt = 0; }
+            else break;
+            x->pos++;
+        }
+        if (x->pos >= x->n) return 1;
+        char c = x->s[x->pos];
+        if (c == '#' || c == '\n' || (c == '\\' && x->pos + 1 < x->n && x->s[x->pos + 1] == '\n' && false)) {
+            while (x->pos < x->n && x->s[x->pos] != '\n') x->pos++;
+            if (x->pos < x->n) x->pos++;
+            continue;
+        }
+        int top = x->ind[x->nind], atop = x->altind[x->nind];
+        if (col == top) {
+            if (alt != atop) return lx_error_at(x, x->pos, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
+        } else if (col > top) {
+            if (x->nind >= MAX_INDENT) return lx_error_at(x, x->pos, "IndentationError", "%s", "too many levels of indentation");
+            if (alt <= atop) return lx_error_at(x, x->pos, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
+            x->nind++;
+            x->ind[x->nind] = col;
+            x->altind[x->nind] = alt;
+            push_tok(x, DP_PY_TOK_INDENT, st, x->pos);
+        } else {
+            while (x->nind > 0 && col < x->ind[x->nind]) {
+                x->nind--;
+                push_tok(x, DP_PY_TOK_DEDENT, x->pos, x->pos);
+            }
+            if (col != x->ind[x->nind])
+                return lx_error_at(x, x->pos, "IndentationError", "%s", "unindent does not match any outer indentation level");
+            if (alt != x->altind[x->nind])
+                return lx_error_at(x, x->pos, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
+        }
+        return 0;
+    }
+}
+
+static int lex_name(struct lx *x)
+{
+    size_t start = x->pos;
+    while (x->pos < x->n && is_id_char((unsigned char)x->s[x->pos])) x->pos++;
+    size_t len = x->pos - start;
+    if (x->pos < x->n && (x->s[x->pos] == '\'' || x->s[x->pos] == '"') && len <= 2) {
+        int fl = 0;
+        bool ok = true;
+        for (size_t i = start; i < x->pos; i++) {
+            char c = (char)(x->s[i] | 0x20);
+            int b = c == 'r' ? DP_PY_STR_RAW : c == 'b' ? DP_PY_STR_BYTES : c == 'f' ? DP_PY_STR_F
+                  : c == 'u' ? DP_PY_STR_U : 0;
+            if (!b || (fl & b)) ok = false;
+            fl |= b;
+        }
+        if ((fl & DP_PY_STR_U) && len > 1) ok = false;
+        if ((fl & DP_PY_STR_BYTES) && (fl & DP_PY_STR_F)) ok = false;
+        if (ok) return lex_string(x, start, x->pos, fl);
+    }
+    /* validate UTF-8 in identifiers */
+    for (size_t i = start; i < x->pos; i++) {
+        unsigned char c = (unsigned char)x->s[i];
+        if (c < 0x80) continue;
+        size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        uint32_t cp = 0;
+        if (k == 2) cp = ((uint32_t)(c & 0x1F) << 6) | (x->s[i + 1] & 0x3F);
+        else if (k == 3) cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(x->s[i + 1] & 0x3F) << 6) | (x->s[i + 2] & 0x3F);
+        else if (k == 4) cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(x->s[i + 1] & 0x3F) << 12) | ((uint32_t)(x->s[i + 2] & 0x3F) << 6) | (x->s[i + 3] & 0x3F);
+        /* a few common non-identifier characters, reported as CPython does */
+        if (cp == 0xA0 || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x2013 ||
+            cp == 0x2014 || cp == 0x20AC || cp == 0xA7 || cp == 0xB0 || cp == 0x2026 || cp == 0xB7 ||
+            cp == 0xD7 || cp == 0xF7 || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B) {
+            char buf[80], ch[8] = {0};
+            memcpy(ch, x->s + i, k);
+            if (cp == 0xA0 || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B)
+                snprintf(buf, sizeof buf, "U+%04X", cp);
+            else
+                snprintf(buf, sizeof buf, "'%s' (U+%04X)", ch, cp);
+            return lx_error_at(x, i, "SyntaxError",
+                               (cp == 0xA0 || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B) ? "invalid non-printable character %s" : "invalid character %s", buf);
+        }
+        i += k - 1;
+    }
+    push_tok(x, DP_PY_TOK_NAME, start, x->pos);
+    x->toks[x->ntok - 1].kw = (uint8_t)kw_lookup(x->s + start, len);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static int lex_loop(struct lx *x, bool toplevel)
+{
+    bool atbol = toplevel;
+    for (;;) {
+        if (atbol) {
+            atbol = false;
+            if (lex_indent(x) == 1 || x->failed) {
+                if (x->failed) return DP_ESYNTAX;
+                break;
+            }
+        }
+        while (x->pos < x->n && (x->s[x->pos] == ' ' || x->s[x->pos] == '\t' || x->s[x->pos] == '\f')) x->pos++;
+        if (x->pos >= x->n) break;
+        unsigned char c = (unsigned char)x->s[x->pos];
+        if (c == '#') {
+            while (x->pos < x->n && x->s[x->pos] != '\n') x->pos++;
+            continue;
+        }
+        if (c == '\n') {
+            if (x->depth == 0 && toplevel) {
+                push_tok(x, DP_PY_TOK_NEWLINE, x->pos, x->pos + 1);
+                atbol = true;
+            }
+            x->pos++;
+            continue;
+        }
+        if (c == '\\') {
+            if (x->pos + 1 < x->n && x->s[x->pos + 1] == '\n') {
+                x->pos += 2;
+                if (x->pos >= x->n) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "unexpected EOF while parsing");
+                continue;
+            }
+            return lx_error_at(x, x->pos + 1, "SyntaxError", "%s", "unexpected character after line continuation character");
+        }
+        int r;
+        if (c == 0) r = lx_error_at(x, x->pos, "SyntaxError", "%s", "source code cannot contain null bytes");
+        else if (is_id_start(c)) r = lex_name(x);
+        else if ((c >= '0' && c <= '9') || (c == '.' && x->pos + 1 < x->n && x->s[x->pos + 1] >= '0' && x->s[x->pos + 1] <= '9'))
+            r = lex_number(x);
+        else if (c == '\'' || c == '"') r = lex_string(x, x->pos, x->pos, 0);
+        else r = lex_op(x);
+        if (r) return r;
+    }
+    if (toplevel && x->depth > 0) {
+        char buf[4] = {x->pstack[x->depth - 1], '\'', 0};
+        return lx_error_at(x, (size_t)x->pcol[x->depth - 1], "SyntaxError", "'%s was never closed", buf);
+    }
+    if (toplevel) {
+        if (x->ntok > 0 && x->toks[x->ntok - 1].type != DP_PY_TOK_NEWLINE)
+            push_tok(x, DP_PY_TOK_NEWLINE, x->n, x->n);
+        while (x->nind > 0) {
+            x->nind--;
+            push_tok(x, DP_PY_TOK_DEDENT, x->n, x->n);
+        }
+    }
+    push_tok(x, DP_PY_TOK_END, x->pos, x->pos);
+    return 0;
+}
+
+/* latin-1 (or another single-byte cookie we know) -> UTF-8 */
+static bool latin1_cookie(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (int line = 0; line < 2 && i < n; line++) {
+        size_t e = i;
+        while (e < n && s[e] != '\n' && s[e] != '\r') e++;
+        size_t j = i;
+        while (j < e && (s[j] == ' ' || s[j] == '\t' || s[j] == '\f')) j++;
+        if (j < e && s[j] == '#') {
+            for (size_t k = j; k + 7 <= e; k++) {
+                if (memcmp(s + k, "coding", 6) == 0 && (s[k + 6] == ':' || s[k + 6] == '=')) {
+                    size_t v = k + 7;
+                    while (v < e && (s[v] == ' ' || s[v] == '\t')) v++;
+                    char enc[32];
+                    size_t m = 0;
+                    while (v < e && m + 1 < sizeof enc && (is_id_char((unsigned char)s[v]) || s[v] == '-' || s[v] == '.'))
+                        enc[m++] = (char)(s[v++] | 0x20);
+                    enc[m] = 0;
+                    return strcmp(enc, "latin-1") == 0 || strcmp(enc, "iso-8859-1") == 0 ||
+                           strcmp(enc, "iso-latin-1") == 0 || strncmp(enc, "latin-1-", 8) == 0 ||
+                           strncmp(enc, "iso-8859-1-", 11) == 0 || strcmp(enc, "latin1") == 0;
+                }
+            }
+        } else if (j < e) {
+            return false;
+        }
+        i = e + (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n' ? 2 : 1);
+    }
+    return false;
+}
+
+static void normalize(struct dp_arena *a, const char *src, size_t n, struct dp_py_lexer_out *o)
+{
+    if (n >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) { src += 3; n -= 3; }
+    bool l1 = latin1_cookie(src, n);
+    char *d = dp_arena_alloc(a, n * 2 + 2);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '\r') {
+            d[k++] = '\n';
+            if (i + 1 < n && src[i + 1] == '\n') i++;
+        } else if (l1 && c >= 0x80) {
+            d[k++] = (char)(0xC0 | (c >> 6));
+            d[k++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            d[k++] = (char)c;
+        }
+    }
+    if (k > 0 && d[k - 1] != '\n') d[k++] = '\n';
+    d[k] = 0;
+    o->src = d;
+    o->len = k;
+    int lines = 1;
+    for (size_t i = 0; i < k; i++) if (d[i] == '\n') lines++;
+    uint32_t *ls = dp_arena_alloc(a, (size_t)(lines + 2) * sizeof *ls);
+    int L = 1;
+    ls[1] = 0;
+    for (size_t i = 0; i < k; i++) if (d[i] == '\n') ls[++L] = (uint32_t)(i + 1);
+    o->line_start = ls;
+    o->nlines = L;
+}
+
+/* Invalid UTF-8 is rejected as CPython's decoder does. */
+static int check_utf8(struct lx *x)
+{
+    const unsigned char *s = (const unsigned char *)x->s;
+    for (size_t i = 0; i < x->n;) {
+        unsigned char c = s[i];
+        if (c < 0x80) { i++; continue; }
+        size_t k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = k && i + k <= x->n;
+        for (size_t j = 1; ok && j < k; j++) ok = (s[i + j] & 0xC0) == 0x80;
+        if (ok) {
+            uint32_t cp = k == 2 ? (uint32_t)(c & 0x1F) : k == 3 ? (uint32_t)(c & 0x0F) : (uint32_t)(c & 0x07);
+            for (size_t j = 1; j < k; j++) cp = (cp << 6) | (s[i + j] & 0x3F);
+            if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                (cp >= 0xD800 && cp <= 0xDFFF))
+                ok = false;
+        }
+        if (!ok) {
+            char b[8];
+            snprintf(b, sizeof b, "0x%02x", c);
+            return lx_error_at(x, i, "SyntaxError", "(unicode error) 'utf-8' codec can't decode byte %s: invalid start byte", b);
+        }
+        i += k;
+    }
+    return 0;
+}
+
+static void lx_finish(struct lx *x, struct dp_py_lexer_out *out)
+{
+    out->toks = dp_arena_alloc(x->a, (size_t)x->ntok * sizeof *x->toks);
+    memcpy(out->toks, x->toks, (size_t)x->ntok * sizeof *x->toks);
+    out->n = x->ntok;
+    free(x->toks);
+    x->toks = NULL;
+}
+
+int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path,
+              struct dp_py_lexer_out *out, struct dp_error *e)
+{
+    memset(out, 0, sizeof *out);
+    normalize(a, src, n, out);
+    struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
+                   .ls = out->line_start, .nlines = out->nlines};
+    int r = check_utf8(&x);
+    if (!r) r = lex_loop(&x, true);
+    if (r) {
+        free(x.toks);
+        return r;
+    }
+    lx_finish(&x, out);
+    return 0;
+}
+
+int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uint32_t start,
+                    uint32_t end, const char *path, struct dp_py_lexer_out *out,
+                    struct dp_error *e)
+{
+    *out = *whole;
+    out->toks = NULL;
+    out->n = 0;
+    struct lx x = {.a = a, .s = whole->src, .n = end, .pos = start, .path = path, .e = e,
+                   .out = out, .ls = whole->line_start, .nlines = whole->nlines};
+    x.depth = 1;
+    x.pstack[0] = '(';
+    int r = lex_loop(&x, false);
+    if (!r && x.depth != 1) {
+        /* an unclosed bracket inside an f-string field */
+        r = lx_error_at(&x, (size_t)x.pcol[x.depth - 1], "SyntaxError", "%s", "f-string: expecting '}'");
+    }
+    if (r) {
+        free(x.toks);
+        return r;
+    }
+    lx_finish(&x, out);
+    return 0;
+}

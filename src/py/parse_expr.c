@@ -1,0 +1,1021 @@
+/* Python parser, part 2: expressions — the precedence ladder from star_expressions down to atoms,
+ * calls and subscripts, displays and comprehensions, lambdas and parameters, and the conversion
+ * of expressions to assignment targets with CPython's error messages. */
+#include "py/literal.h"
+#include "py/parse_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+static bool starts_expr(struct pp *p)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    switch (t->type) {
+    case DP_PY_TOK_NUMBER: case DP_PY_TOK_STRING: return true;
+    case DP_PY_TOK_NAME:
+        return t->kw == DP_PY_KW_NONE || t->kw > DP_PY_KW_SOFT || t->kw == DP_PY_KW_None ||
+               t->kw == DP_PY_KW_True || t->kw == DP_PY_KW_False || t->kw == DP_PY_KW_not ||
+               t->kw == DP_PY_KW_lambda || t->kw == DP_PY_KW_await;
+    case DP_PY_TOK_OP:
+        return t->op == DP_PY_OP_LPAR || t->op == DP_PY_OP_LSQB || t->op == DP_PY_OP_LBRACE ||
+               t->op == DP_PY_OP_MINUS || t->op == DP_PY_OP_PLUS || t->op == DP_PY_OP_TILDE ||
+               t->op == DP_PY_OP_STAR || t->op == DP_PY_OP_ELLIPSIS;
+    default: return false;
+    }
+}
+
+static struct dp_py_node *make_tuple(struct pp *p, int m, const struct dp_py_tok *st, int ctx)
+{
+    struct dp_py_node *n = pp_node(p, DP_PY_Tuple, st);
+    n->v.Tuple.elts = pp_list(p, m);
+    n->v.Tuple.ctx = (uint8_t)ctx;
+    pp_end(p, n);
+    return n;
+}
+
+/* ---------------------------------------------------------------- targets */
+
+const char *pp_expr_name(const struct dp_py_node *e)
+{
+    switch (e->kind) {
+    case DP_PY_Attribute: return "attribute";
+    case DP_PY_Subscript: return "subscript";
+    case DP_PY_Starred: return "starred";
+    case DP_PY_Name: return "name";
+    case DP_PY_List: return "list";
+    case DP_PY_Tuple: return "tuple";
+    case DP_PY_Lambda: return "lambda";
+    case DP_PY_Call: return "function call";
+    case DP_PY_BoolOp: case DP_PY_BinOp: case DP_PY_UnaryOp: return "expression";
+    case DP_PY_GeneratorExp: return "generator expression";
+    case DP_PY_Yield: case DP_PY_YieldFrom: return "yield expression";
+    case DP_PY_Await: return "await expression";
+    case DP_PY_ListComp: return "list comprehension";
+    case DP_PY_SetComp: return "set comprehension";
+    case DP_PY_DictComp: return "dict comprehension";
+    case DP_PY_Dict: return "dict literal";
+    case DP_PY_Set: return "set display";
+    case DP_PY_JoinedStr: case DP_PY_FormattedValue: return "f-string expression";
+    case DP_PY_Constant:
+        switch (e->v.Constant.value.kind) {
+        case DP_PY_CONST_NONE: return "None";
+        case DP_PY_CONST_TRUE: return "True";
+        case DP_PY_CONST_FALSE: return "False";
+        case DP_PY_CONST_ELLIPSIS: return "ellipsis";
+        default: return "literal";
+        }
+    case DP_PY_Compare: return "comparison";
+    case DP_PY_IfExp: return "conditional expression";
+    case DP_PY_NamedExpr: return "named expression";
+    default: return "expression";
+    }
+}
+
+static const struct dp_py_node *invalid_target(const struct dp_py_node *e, int ctx)
+{
+    switch (e->kind) {
+    case DP_PY_Name: case DP_PY_Attribute: case DP_PY_Subscript: return NULL;
+    case DP_PY_Starred: return ctx == DP_PY_CTX_DEL ? e : invalid_target(e->v.Starred.value, ctx);
+    case DP_PY_List: case DP_PY_Tuple: {
+        const struct dp_py_list *l = e->kind == DP_PY_List ? &e->v.List.elts : &e->v.Tuple.elts;
+        for (int i = 0; i < l->n; i++) {
+            const struct dp_py_node *b = invalid_target(l->items[i], ctx);
+            if (b) return b;
+        }
+        return NULL;
+    }
+    default: return e;
+    }
+}
+
+static void set_ctx_rec(struct dp_py_node *e, int ctx)
+{
+    switch (e->kind) {
+    case DP_PY_Name: e->v.Name.ctx = (uint8_t)ctx; break;
+    case DP_PY_Attribute: e->v.Attribute.ctx = (uint8_t)ctx; break;
+    case DP_PY_Subscript: e->v.Subscript.ctx = (uint8_t)ctx; break;
+    case DP_PY_Starred: e->v.Starred.ctx = (uint8_t)ctx; set_ctx_rec(e->v.Starred.value, ctx); break;
+    case DP_PY_List:
+        e->v.List.ctx = (uint8_t)ctx;
+        for (int i = 0; i < e->v.List.elts.n; i++) set_ctx_rec(e->v.List.elts.items[i], ctx);
+        break;
+    case DP_PY_Tuple:
+        e->v.Tuple.ctx = (uint8_t)ctx;
+        for (int i = 0; i < e->v.Tuple.elts.n; i++) set_ctx_rec(e->v.Tuple.elts.items[i], ctx);
+        break;
+    default: break;
+    }
+}
+
+struct dp_py_node *pp_set_ctx(struct pp *p, struct dp_py_node *e, int ctx, bool report)
+{
+    const struct dp_py_node *bad = invalid_target(e, ctx);
+    if (bad) {
+        if (!report) return NULL;
+        if (ctx == DP_PY_CTX_DEL) return pp_error_node(p, bad, "cannot delete %s", pp_expr_name(bad));
+        return pp_error_node(p, bad, "cannot assign to %s", pp_expr_name(bad));
+    }
+    set_ctx_rec(e, ctx);
+    return e;
+}
+
+/* star_target: ['*'] bitwise_or, as a target */
+struct dp_py_node *pp_star_target(struct pp *p, int ctx)
+{
+    struct dp_py_tok *it = pp_tok(p);
+    struct dp_py_node *e;
+    if (pp_accept_op(p, DP_PY_OP_STAR)) {
+        e = pp_node(p, DP_PY_Starred, it);
+        e->v.Starred.value = pp_bitwise_or(p);
+        if (!e->v.Starred.value) return NULL;
+        pp_end(p, e);
+    } else {
+        e = pp_bitwise_or(p);
+        if (!e) return NULL;
+    }
+    return pp_set_ctx(p, e, ctx, true);
+}
+
+/* star_targets: star_target (',' star_target)* [','] */
+struct dp_py_node *pp_star_targets(struct pp *p, int ctx)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    int m = pp_mark(p);
+    for (;;) {
+        struct dp_py_node *e = pp_star_target(p, ctx);
+        if (!e) { *p->nstk = m; return NULL; }
+        pp_push(p, e);
+        if (!pp_is_op(p, DP_PY_OP_COMMA)) break;
+        p->pos++;
+        if (!starts_expr(p)) break;
+    }
+    if (pp_mark(p) - m == 1 && !(pp_prev(p)->type == DP_PY_TOK_OP && pp_prev(p)->op == DP_PY_OP_COMMA)) {
+        struct dp_py_node *e = (*p->stk)[m];
+        *p->nstk = m;
+        return e;
+    }
+    return make_tuple(p, m, st, ctx);
+}
+
+/* ---------------------------------------------------------------- comprehensions */
+
+/* for_if_clauses: (['async'] 'for' star_targets 'in' disjunction ('if' disjunction)*)+ */
+static bool for_if_clauses(struct pp *p, struct dp_py_list *out)
+{
+    int m = pp_mark(p);
+    while (pp_is_kw(p, DP_PY_KW_for) || (pp_is_kw(p, DP_PY_KW_async) && pp_peek(p, 1)->kw == DP_PY_KW_for)) {
+        struct dp_py_node *c = pp_node(p, DP_PY_comprehension, pp_tok(p));
+        if (pp_accept_kw(p, DP_PY_KW_async)) c->v.comprehension.is_async = 1;
+        p->pos++;
+        c->v.comprehension.target = pp_star_targets(p, DP_PY_CTX_STORE);
+        if (!c->v.comprehension.target) { *p->nstk = m; return false; }
+        if (!pp_accept_kw(p, DP_PY_KW_in)) { *p->nstk = m; pp_syntax_error(p); return false; }
+        c->v.comprehension.iter = pp_disjunction(p);
+        if (!c->v.comprehension.iter) { *p->nstk = m; return false; }
+        int mi = pp_mark(p);
+        while (pp_accept_kw(p, DP_PY_KW_if)) {
+            struct dp_py_node *cond = pp_disjunction(p);
+            if (!cond) { *p->nstk = m; return false; }
+            pp_push(p, cond);
+        }
+        c->v.comprehension.ifs = pp_list(p, mi);
+        pp_push(p, c);
+    }
+    *out = pp_list(p, m);
+    return true;
+}
+
+static bool at_for(struct pp *p)
+{
+    return pp_is_kw(p, DP_PY_KW_for) || (pp_is_kw(p, DP_PY_KW_async) && pp_peek(p, 1)->kw == DP_PY_KW_for);
+}
+
+/* ---------------------------------------------------------------- atoms */
+
+static struct dp_py_node *constant(struct pp *p, struct dp_py_tok *t, int ck)
+{
+    struct dp_py_node *n = pp_node(p, DP_PY_Constant, t);
+    n->v.Constant.value.kind = (enum dp_py_const_kind)ck;
+    p->pos++;
+    return n;
+}
+
+/* '(' ... ')': tuple, group, generator expression, or yield */
+static struct dp_py_node *paren_atom(struct pp *p, struct dp_py_tok *st)
+{
+    p->pos++;
+    if (pp_accept_op(p, DP_PY_OP_RPAR)) {
+        int m = pp_mark(p);
+        return make_tuple(p, m, st, DP_PY_CTX_LOAD);
+    }
+    if (pp_is_kw(p, DP_PY_KW_yield)) {
+        struct dp_py_node *y = pp_yield_expr(p);
+        if (!y || !pp_expect_op(p, DP_PY_OP_RPAR)) return NULL;
+        return y;
+    }
+    struct dp_py_node *e = pp_star_named_expression(p);
+    if (!e) return NULL;
+    if (at_for(p)) {
+        struct dp_py_node *g = pp_node(p, DP_PY_GeneratorExp, st);
+        g->v.GeneratorExp.elt = e;
+        if (!for_if_clauses(p, &g->v.GeneratorExp.generators) || !pp_expect_op(p, DP_PY_OP_RPAR)) return NULL;
+        pp_end(p, g);
+        return g;
+    }
+    if (pp_is_op(p, DP_PY_OP_COMMA)) {
+        int m = pp_mark(p);
+        pp_push(p, e);
+        while (pp_accept_op(p, DP_PY_OP_COMMA)) {
+            if (pp_is_op(p, DP_PY_OP_RPAR)) break;
+            struct dp_py_node *x = pp_star_named_expression(p);
+            if (!x) { *p->nstk = m; return NULL; }
+            pp_push(p, x);
+        }
+        if (!pp_expect_op(p, DP_PY_OP_RPAR)) { *p->nstk = m; return NULL; }
+        return make_tuple(p, m, st, DP_PY_CTX_LOAD);
+    }
+    if (!pp_expect_op(p, DP_PY_OP_RPAR)) return NULL;
+    if (e->kind == DP_PY_Starred) return pp_error_node(p, e, "cannot use starred expression here");
+    return e;
+}
+
+static struct dp_py_node *list_atom(struct pp *p, struct dp_py_tok *st)
+{
+    p->pos++;
+    int m = pp_mark(p);
+    if (!pp_is_op(p, DP_PY_OP_RSQB)) {
+        struct dp_py_node *e = pp_star_named_expression(p);
+        if (!e) return NULL;
+        if (at_for(p)) {
+            struct dp_py_node *c = pp_node(p, DP_PY_ListComp, st);
+            c->v.ListComp.elt = e;
+            if (!for_if_clauses(p, &c->v.ListComp.generators) || !pp_expect_op(p, DP_PY_OP_RSQB)) return NULL;
+            pp_end(p, c);
+            return c;
+        }
+        pp_push(p, e);
+        while (pp_accept_op(p, DP_PY_OP_COMMA)) {
+            if (pp_is_op(p, DP_PY_OP_RSQB)) break;
+            struct dp_py_node *x = pp_star_named_expression(p);
+            if (!x) { *p->nstk = m; return NULL; }
+            pp_push(p, x);
+        }
+    }
+    if (!pp_expect_op(p, DP_PY_OP_RSQB)) { *p->nstk = m; return NULL; }
+    struct dp_py_node *n = pp_node(p, DP_PY_List, st);
+    n->v.List.elts = pp_list(p, m);
+    pp_end(p, n);
+    return n;
+}
+
+/* '{' ... '}': dict, set, dict/set comprehension */
+static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
+{
+    p->pos++;
+    if (pp_accept_op(p, DP_PY_OP_RBRACE)) {
+        struct dp_py_node *n = pp_node(p, DP_PY_Dict, st);
+        pp_end(p, n);
+        return n;
+    }
+    int mk = pp_mark(p);
+    struct dp_py_node *first_key = NULL, *first;
+    bool is_dict;
+    if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
+        first = pp_bitwise_or(p);
+        if (!first) return NULL;
+        is_dict = true;
+    } else {
+        first = pp_star_named_expression(p);
+        if (!first) return NULL;
+        is_dict = pp_is_op(p, DP_PY_OP_COLON);
+        if (is_dict) {
+            p->pos++;
+            first_key = first;
+            first = pp_expression(p);
+            if (!first) return NULL;
+            if (at_for(p)) {
+                struct dp_py_node *c = pp_node(p, DP_PY_DictComp, st);
+                c->v.DictComp.key = first_key;
+                c->v.DictComp.value = first;
+                if (!for_if_clauses(p, &c->v.DictComp.generators) || !pp_expect_op(p, DP_PY_OP_RBRACE)) return NULL;
+                pp_end(p, c);
+                return c;
+            }
+        } else if (at_for(p)) {
+            struct dp_py_node *c = pp_node(p, DP_PY_SetComp, st);
+            c->v.SetComp.elt = first;
+            if (!for_if_clauses(p, &c->v.SetComp.generators) || !pp_expect_op(p, DP_PY_OP_RBRACE)) return NULL;
+            pp_end(p, c);
+            return c;
+        }
+    }
+    if (!is_dict) {
+        pp_push(p, first);
+        while (pp_accept_op(p, DP_PY_OP_COMMA)) {
+            if (pp_is_op(p, DP_PY_OP_RBRACE)) break;
+            struct dp_py_node *x = pp_star_named_expression(p);
+            if (!x) { *p->nstk = mk; return NULL; }
+            pp_push(p, x);
+        }
+        if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = mk; return NULL; }
+        struct dp_py_node *n = pp_node(p, DP_PY_Set, st);
+        n->v.Set.elts = pp_list(p, mk);
+        pp_end(p, n);
+        return n;
+    }
+    /* dict: keys and values interleaved on the stack, split at the end */
+    pp_push(p, first_key);
+    pp_push(p, first);
+    while (pp_accept_op(p, DP_PY_OP_COMMA)) {
+        if (pp_is_op(p, DP_PY_OP_RBRACE)) break;
+        struct dp_py_node *k = NULL, *v;
+        if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
+            v = pp_bitwise_or(p);
+        } else {
+            k = pp_expression(p);
+            if (!k) { *p->nstk = mk; return NULL; }
+            if (!pp_expect_op(p, DP_PY_OP_COLON)) { *p->nstk = mk; return NULL; }
+            v = pp_expression(p);
+        }
+        if (!v) { *p->nstk = mk; return NULL; }
+        pp_push(p, k);
+        pp_push(p, v);
+    }
+    if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = mk; return NULL; }
+    struct dp_py_node *n = pp_node(p, DP_PY_Dict, st);
+    int cnt = (pp_mark(p) - mk) / 2;
+    struct dp_py_node **items = *p->stk + mk;
+    n->v.Dict.keys.n = n->v.Dict.values.n = cnt;
+    n->v.Dict.keys.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
+    n->v.Dict.values.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
+    for (int i = 0; i < cnt; i++) {
+        n->v.Dict.keys.items[i] = items[2 * i];
+        n->v.Dict.values.items[i] = items[2 * i + 1];
+    }
+    *p->nstk = mk;
+    pp_end(p, n);
+    return n;
+}
+
+static struct dp_py_node *atom(struct pp *p)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    switch (t->type) {
+    case DP_PY_TOK_NAME:
+        switch (t->kw) {
+        case DP_PY_KW_None: return constant(p, t, DP_PY_CONST_NONE);
+        case DP_PY_KW_True: return constant(p, t, DP_PY_CONST_TRUE);
+        case DP_PY_KW_False: return constant(p, t, DP_PY_CONST_FALSE);
+        default:
+            if (t->kw != DP_PY_KW_NONE && t->kw < DP_PY_KW_SOFT) return pp_syntax_error(p);
+            return pp_name(p, DP_PY_CTX_LOAD);
+        }
+    case DP_PY_TOK_NUMBER: {
+        struct dp_py_node *n = pp_node(p, DP_PY_Constant, t);
+        const char *why = NULL;
+        if (dp_py_number_parse(p->a, p->whole->src + t->start, t->end - t->start, &n->v.Constant.value, &why))
+            return pp_error_tok(p, t, "%s", why ? why : "invalid number literal");
+        p->pos++;
+        return n;
+    }
+    case DP_PY_TOK_STRING: return pp_strings(p);
+    case DP_PY_TOK_OP:
+        switch (t->op) {
+        case DP_PY_OP_LPAR: return paren_atom(p, t);
+        case DP_PY_OP_LSQB: return list_atom(p, t);
+        case DP_PY_OP_LBRACE: return brace_atom(p, t);
+        case DP_PY_OP_ELLIPSIS: return constant(p, t, DP_PY_CONST_ELLIPSIS);
+        default: break;
+        }
+        /* fall through */
+    default:
+        return pp_syntax_error(p);
+    }
+}
+
+/* ---------------------------------------------------------------- calls and subscripts */
+
+/* args after '(' up to and including ')': positional, *args, keyword=, **kwargs, a bare genexp */
+int pp_call_args(struct pp *p, struct dp_py_node *call)
+{
+    struct dp_py_tok *open = pp_prev(p);
+    int ma = pp_mark(p);
+    int nargs = 0;
+    struct dp_py_node *kws[512];
+    struct dp_py_node **kw = kws;
+    int nkw = 0, capkw = 512;
+    bool seen_kw = false, seen_kwunpack = false;
+    int rc = -1;
+    while (!pp_is_op(p, DP_PY_OP_RPAR)) {
+        struct dp_py_tok *it = pp_tok(p);
+        struct dp_py_node *k = NULL;
+        if (pp_accept_op(p, DP_PY_OP_STAR)) {
+            struct dp_py_node *s = pp_node(p, DP_PY_Starred, it);
+            s->v.Starred.value = pp_expression(p);
+            if (!s->v.Starred.value) goto out;
+            pp_end(p, s);
+            if (seen_kwunpack) { pp_error_node(p, s, "iterable argument unpacking follows keyword argument unpacking"); goto out; }
+            pp_push(p, s);
+            nargs++;
+        } else if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
+            k = pp_node(p, DP_PY_keyword, it);
+            k->v.keyword.value = pp_expression(p);
+            if (!k->v.keyword.value) goto out;
+            pp_end(p, k);
+            seen_kwunpack = true;
+        } else if (pp_is_name(p) && pp_peek(p, 1)->type == DP_PY_TOK_OP && pp_peek(p, 1)->op == DP_PY_OP_EQUAL) {
+            k = pp_node(p, DP_PY_keyword, it);
+            k->v.keyword.arg = pp_ident(p, it);
+            p->pos += 2;
+            k->v.keyword.value = pp_expression(p);
+            if (!k->v.keyword.value) goto out;
+            pp_end(p, k);
+            seen_kw = true;
+        } else {
+            struct dp_py_node *e = pp_named_expression(p);
+            if (!e) goto out;
+            if (at_for(p)) {
+                struct dp_py_node *g = pp_node(p, DP_PY_GeneratorExp, open);
+                g->v.GeneratorExp.elt = e;
+                if (!for_if_clauses(p, &g->v.GeneratorExp.generators)) goto out;
+                bool alone = nargs == 0 && nkw == 0 && pp_is_op(p, DP_PY_OP_RPAR);
+                if (!alone && !(nargs == 0 && nkw == 0 && pp_is_op(p, DP_PY_OP_COMMA) && pp_peek(p, 1)->type == DP_PY_TOK_OP && pp_peek(p, 1)->op == DP_PY_OP_RPAR)) {
+                    pp_error_at(p, e->lineno, e->col_offset, "SyntaxError", "Generator expression must be parenthesized");
+                    goto out;
+                }
+                if (!alone) p->pos++;
+                pp_end(p, g);
+                g->end_lineno = pp_tok(p)->end_line;
+                g->end_col_offset = pp_tok(p)->end_col;
+                e = g;
+            } else if (pp_is_op(p, DP_PY_OP_EQUAL)) {
+                pp_error_node(p, e, "expression cannot contain assignment, perhaps you meant \"==\"?");
+                goto out;
+            }
+            if (seen_kwunpack) { pp_error_node(p, e, "positional argument follows keyword argument unpacking"); goto out; }
+            if (seen_kw) { pp_error_node(p, e, "positional argument follows keyword argument"); goto out; }
+            pp_push(p, e);
+            nargs++;
+        }
+        if (k) {
+            if (nkw == capkw) {
+                capkw *= 2;
+                struct dp_py_node **nk = dp_xmalloc((size_t)capkw * sizeof *nk);
+                memcpy(nk, kw, (size_t)nkw * sizeof *nk);
+                if (kw != kws) free(kw);
+                kw = nk;
+            }
+            kw[nkw++] = k;
+        }
+        if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
+    }
+    if (!pp_expect_op(p, DP_PY_OP_RPAR)) goto out;
+    call->v.Call.args = pp_list(p, ma);
+    call->v.Call.keywords.n = nkw;
+    if (nkw) {
+        call->v.Call.keywords.items = dp_arena_alloc(p->a, (size_t)nkw * sizeof(void *));
+        memcpy(call->v.Call.keywords.items, kw, (size_t)nkw * sizeof(void *));
+    }
+    rc = 0;
+out:
+    if (rc) *p->nstk = ma;
+    if (kw != kws) free(kw);
+    return rc;
+}
+
+/* slice: [expression] ':' [expression] [':' [expression]] | named_expression | starred */
+static struct dp_py_node *slice_item(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    struct dp_py_node *lower = NULL;
+    if (pp_is_op(p, DP_PY_OP_STAR)) {
+        p->pos++;
+        struct dp_py_node *s = pp_node(p, DP_PY_Starred, st);
+        s->v.Starred.value = pp_bitwise_or(p);
+        if (!s->v.Starred.value) return NULL;
+        pp_end(p, s);
+        return s;
+    }
+    if (!pp_is_op(p, DP_PY_OP_COLON)) {
+        lower = pp_named_expression(p);
+        if (!lower) return NULL;
+        if (!pp_is_op(p, DP_PY_OP_COLON)) return lower;
+    }
+    struct dp_py_node *n = pp_node(p, DP_PY_Slice, st);
+    n->v.Slice.lower = lower;
+    p->pos++;   /* ':' */
+    if (!pp_is_op(p, DP_PY_OP_COLON) && !pp_is_op(p, DP_PY_OP_COMMA) && !pp_is_op(p, DP_PY_OP_RSQB)) {
+        n->v.Slice.upper = pp_expression(p);
+        if (!n->v.Slice.upper) return NULL;
+    }
+    if (pp_accept_op(p, DP_PY_OP_COLON)) {
+        if (!pp_is_op(p, DP_PY_OP_COMMA) && !pp_is_op(p, DP_PY_OP_RSQB)) {
+            n->v.Slice.step = pp_expression(p);
+            if (!n->v.Slice.step) return NULL;
+        }
+    }
+    pp_end(p, n);
+    return n;
+}
+
+static struct dp_py_node *slices(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    struct dp_py_node *first = slice_item(p);
+    if (!first) return NULL;
+    if (!pp_is_op(p, DP_PY_OP_COMMA)) return first;
+    int m = pp_mark(p);
+    pp_push(p, first);
+    while (pp_accept_op(p, DP_PY_OP_COMMA)) {
+        if (pp_is_op(p, DP_PY_OP_RSQB)) break;
+        struct dp_py_node *x = slice_item(p);
+        if (!x) { *p->nstk = m; return NULL; }
+        pp_push(p, x);
+    }
+    return make_tuple(p, m, st, DP_PY_CTX_LOAD);
+}
+
+/* primary: atom ('.' NAME | '(' args ')' | '[' slices ']')* */
+struct dp_py_node *pp_primary(struct pp *p)
+{
+    struct dp_py_node *e = atom(p);
+    while (e) {
+        struct dp_py_tok *t = pp_tok(p);
+        if (t->type != DP_PY_TOK_OP) break;
+        if (t->op == DP_PY_OP_DOT) {
+            p->pos++;
+            if (!pp_is_name(p)) return pp_syntax_error(p);
+            struct dp_py_node *n = pp_node(p, DP_PY_Attribute, pp_tok(p));
+            n->v.Attribute.value = e;
+            n->v.Attribute.attr = pp_ident(p, pp_tok(p));
+            p->pos++;
+            pp_span(n, e, n);
+            e = n;
+        } else if (t->op == DP_PY_OP_LPAR) {
+            p->pos++;
+            struct dp_py_node *n = pp_node(p, DP_PY_Call, t);
+            n->v.Call.func = e;
+            if (pp_call_args(p, n)) return NULL;
+            pp_end(p, n);
+            n->lineno = e->lineno;
+            n->col_offset = e->col_offset;
+            e = n;
+        } else if (t->op == DP_PY_OP_LSQB) {
+            p->pos++;
+            struct dp_py_node *n = pp_node(p, DP_PY_Subscript, t);
+            n->v.Subscript.value = e;
+            n->v.Subscript.slice = slices(p);
+            if (!n->v.Subscript.slice || !pp_expect_op(p, DP_PY_OP_RSQB)) return NULL;
+            pp_end(p, n);
+            n->lineno = e->lineno;
+            n->col_offset = e->col_offset;
+            e = n;
+        } else {
+            break;
+        }
+    }
+    return e;
+}
+
+/* ---------------------------------------------------------------- operators */
+
+static struct dp_py_node *factor(struct pp *p);
+
+/* power: ['await'] primary ['**' factor] */
+static struct dp_py_node *power(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    struct dp_py_node *e;
+    if (pp_accept_kw(p, DP_PY_KW_await)) {
+        e = pp_node(p, DP_PY_Await, st);
+        e->v.Await.value = pp_primary(p);
+        if (!e->v.Await.value) return NULL;
+        pp_end(p, e);
+    } else {
+        e = pp_primary(p);
+        if (!e) return NULL;
+    }
+    if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
+        struct dp_py_node *r = factor(p);
+        if (!r) return NULL;
+        struct dp_py_node *n = pp_node(p, DP_PY_BinOp, st);
+        n->v.BinOp.left = e;
+        n->v.BinOp.op = DP_PY_POW;
+        n->v.BinOp.right = r;
+        pp_span(n, e, r);
+        return n;
+    }
+    return e;
+}
+
+/* factor: ('+' | '-' | '~') factor | power */
+static struct dp_py_node *factor(struct pp *p)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    if (t->type == DP_PY_TOK_OP && (t->op == DP_PY_OP_PLUS || t->op == DP_PY_OP_MINUS || t->op == DP_PY_OP_TILDE)) {
+        if (!pp_enter(p)) return NULL;
+        p->pos++;
+        struct dp_py_node *n = pp_node(p, DP_PY_UnaryOp, t);
+        n->v.UnaryOp.op = t->op == DP_PY_OP_PLUS ? DP_PY_UADD : t->op == DP_PY_OP_MINUS ? DP_PY_USUB : DP_PY_INVERT;
+        n->v.UnaryOp.operand = factor(p);
+        pp_leave(p);
+        if (!n->v.UnaryOp.operand) return NULL;
+        pp_end(p, n);
+        return n;
+    }
+    return power(p);
+}
+
+/* binary levels, weakest first: | ^ & << >> + - * / // % @ */
+static int binop_of(int level, int op)
+{
+    switch (level) {
+    case 0: return op == DP_PY_OP_VBAR ? DP_PY_BITOR : -1;
+    case 1: return op == DP_PY_OP_CIRCUMFLEX ? DP_PY_BITXOR : -1;
+    case 2: return op == DP_PY_OP_AMPER ? DP_PY_BITAND : -1;
+    case 3: return op == DP_PY_OP_LEFTSHIFT ? DP_PY_LSHIFT : op == DP_PY_OP_RIGHTSHIFT ? DP_PY_RSHIFT : -1;
+    case 4: return op == DP_PY_OP_PLUS ? DP_PY_ADD : op == DP_PY_OP_MINUS ? DP_PY_SUB : -1;
+    case 5:
+        switch (op) {
+        case DP_PY_OP_STAR: return DP_PY_MULT;
+        case DP_PY_OP_SLASH: return DP_PY_DIV;
+        case DP_PY_OP_DOUBLESLASH: return DP_PY_FLOORDIV;
+        case DP_PY_OP_PERCENT: return DP_PY_MOD;
+        case DP_PY_OP_AT: return DP_PY_MATMULT;
+        default: return -1;
+        }
+    }
+    return -1;
+}
+
+static struct dp_py_node *binary(struct pp *p, int level)
+{
+    if (level == 6) return factor(p);
+    struct dp_py_node *e = binary(p, level + 1);
+    while (e) {
+        struct dp_py_tok *t = pp_tok(p);
+        int op = t->type == DP_PY_TOK_OP ? binop_of(level, t->op) : -1;
+        if (op < 0) break;
+        p->pos++;
+        struct dp_py_node *r = binary(p, level + 1);
+        if (!r) return NULL;
+        struct dp_py_node *n = pp_node(p, DP_PY_BinOp, t);
+        n->v.BinOp.left = e;
+        n->v.BinOp.op = (uint8_t)op;
+        n->v.BinOp.right = r;
+        pp_span(n, e, r);
+        e = n;
+    }
+    return e;
+}
+
+struct dp_py_node *pp_bitwise_or(struct pp *p)
+{
+    if (!pp_enter(p)) return NULL;
+    struct dp_py_node *e = binary(p, 0);
+    pp_leave(p);
+    return e;
+}
+
+static int cmp_op(struct pp *p, int *ntok)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    *ntok = 1;
+    if (t->type == DP_PY_TOK_OP) {
+        switch (t->op) {
+        case DP_PY_OP_EQEQUAL: return DP_PY_EQ;
+        case DP_PY_OP_NOTEQUAL: return DP_PY_NOTEQ;
+        case DP_PY_OP_LESS: return DP_PY_LT;
+        case DP_PY_OP_LESSEQUAL: return DP_PY_LTE;
+        case DP_PY_OP_GREATER: return DP_PY_GT;
+        case DP_PY_OP_GREATEREQUAL: return DP_PY_GTE;
+        default: return -1;
+        }
+    }
+    if (t->type != DP_PY_TOK_NAME) return -1;
+    if (t->kw == DP_PY_KW_in) return DP_PY_IN;
+    if (t->kw == DP_PY_KW_not && pp_peek(p, 1)->kw == DP_PY_KW_in) { *ntok = 2; return DP_PY_NOTIN; }
+    if (t->kw == DP_PY_KW_is) {
+        if (pp_peek(p, 1)->kw == DP_PY_KW_not) { *ntok = 2; return DP_PY_ISNOT; }
+        return DP_PY_IS;
+    }
+    return -1;
+}
+
+static struct dp_py_node *comparison(struct pp *p)
+{
+    struct dp_py_node *e = pp_bitwise_or(p);
+    if (!e) return NULL;
+    int k, op = cmp_op(p, &k);
+    if (op < 0) return e;
+    uint8_t ops[256];
+    uint8_t *opv = ops;
+    int nops = 0, cap = 256;
+    int m = pp_mark(p);
+    struct dp_py_node *last = e;
+    while (op >= 0) {
+        p->pos += k;
+        struct dp_py_node *r = pp_bitwise_or(p);
+        if (!r) { *p->nstk = m; if (opv != ops) free(opv); return NULL; }
+        if (nops == cap) {
+            cap *= 2;
+            uint8_t *nv = dp_xmalloc((size_t)cap);
+            memcpy(nv, opv, (size_t)nops);
+            if (opv != ops) free(opv);
+            opv = nv;
+        }
+        opv[nops++] = (uint8_t)op;
+        pp_push(p, r);
+        last = r;
+        op = cmp_op(p, &k);
+    }
+    struct dp_py_node *n = pp_node(p, DP_PY_Compare, pp_tok(p));
+    n->v.Compare.left = e;
+    n->v.Compare.comparators = pp_list(p, m);
+    n->v.Compare.ops.n = nops;
+    n->v.Compare.ops.items = dp_arena_alloc(p->a, (size_t)nops);
+    memcpy(n->v.Compare.ops.items, opv, (size_t)nops);
+    if (opv != ops) free(opv);
+    pp_span(n, e, last);
+    return n;
+}
+
+/* inversion: 'not' inversion | comparison */
+static struct dp_py_node *inversion(struct pp *p)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    if (t->type == DP_PY_TOK_NAME && t->kw == DP_PY_KW_not) {
+        if (!pp_enter(p)) return NULL;
+        p->pos++;
+        struct dp_py_node *n = pp_node(p, DP_PY_UnaryOp, t);
+        n->v.UnaryOp.op = DP_PY_NOT;
+        n->v.UnaryOp.operand = inversion(p);
+        pp_leave(p);
+        if (!n->v.UnaryOp.operand) return NULL;
+        pp_end(p, n);
+        return n;
+    }
+    return comparison(p);
+}
+
+static struct dp_py_node *boolop(struct pp *p, int kw)
+{
+    struct dp_py_node *e = kw == DP_PY_KW_or ? boolop(p, DP_PY_KW_and) : inversion(p);
+    if (!e || !pp_is_kw(p, kw)) return e;
+    int m = pp_mark(p);
+    pp_push(p, e);
+    struct dp_py_node *last = e;
+    while (pp_accept_kw(p, kw)) {
+        last = kw == DP_PY_KW_or ? boolop(p, DP_PY_KW_and) : inversion(p);
+        if (!last) { *p->nstk = m; return NULL; }
+        pp_push(p, last);
+    }
+    struct dp_py_node *n = pp_node(p, DP_PY_BoolOp, pp_tok(p));
+    n->v.BoolOp.op = kw == DP_PY_KW_or ? DP_PY_OR : DP_PY_AND;
+    n->v.BoolOp.values = pp_list(p, m);
+    pp_span(n, e, last);
+    return n;
+}
+
+struct dp_py_node *pp_disjunction(struct pp *p) { return boolop(p, DP_PY_KW_or); }
+
+/* ---------------------------------------------------------------- lambda and parameters */
+
+static struct dp_py_node *param(struct pp *p, bool lambda, bool star_annotation)
+{
+    if (!pp_is_name(p)) return pp_syntax_error(p);
+    struct dp_py_node *a = pp_node(p, DP_PY_arg, pp_tok(p));
+    a->v.arg.arg = pp_ident(p, pp_tok(p));
+    p->pos++;
+    if (!lambda && pp_accept_op(p, DP_PY_OP_COLON)) {
+        struct dp_py_tok *st = pp_tok(p);
+        if (star_annotation && pp_accept_op(p, DP_PY_OP_STAR)) {
+            struct dp_py_node *s = pp_node(p, DP_PY_Starred, st);
+            s->v.Starred.value = pp_expression(p);
+            if (!s->v.Starred.value) return NULL;
+            pp_end(p, s);
+            a->v.arg.annotation = s;
+        } else {
+            a->v.arg.annotation = pp_expression(p);
+            if (!a->v.arg.annotation) return NULL;
+        }
+    }
+    pp_end(p, a);
+    return a;
+}
+
+/* parameters of def (up to ')') or lambda (up to ':'); returns an arguments node */
+struct dp_py_node *pp_params(struct pp *p, bool lambda)
+{
+    struct dp_py_node *n = pp_node(p, DP_PY_arguments, pp_tok(p));
+    struct dp_py_arguments *A = &n->v.arguments;
+    int close = lambda ? DP_PY_OP_COLON : DP_PY_OP_RPAR;
+    int m = pp_mark(p);           /* positional params, then defaults */
+    struct dp_py_node *pos[256], *defs[256], *kwo[256], *kwd[256];
+    int npos = 0, ndef = 0, nkwo = 0, nposonly = 0;
+    bool star = false, slash = false;
+    (void)m;
+    while (!pp_is_op(p, close)) {
+        struct dp_py_tok *t = pp_tok(p);
+        if (A->kwarg) return pp_error_tok(p, t, "arguments cannot follow var-keyword argument");
+        if (pp_accept_op(p, DP_PY_OP_SLASH)) {
+            if (slash) return pp_error_tok(p, t, "/ may appear only once");
+            if (star) return pp_error_tok(p, t, "/ must be ahead of *");
+            if (npos == 0) return pp_error_tok(p, t, "at least one argument must precede /");
+            slash = true;
+            nposonly = npos;
+        } else if (pp_accept_op(p, DP_PY_OP_STAR)) {
+            if (star) return pp_error_tok(p, t, "* argument may appear only once");
+            star = true;
+            if (pp_is_op(p, DP_PY_OP_COMMA) || pp_is_op(p, close)) {
+                if (pp_is_op(p, close) || (pp_peek(p, 1)->type == DP_PY_TOK_OP && pp_peek(p, 1)->op == close))
+                    return pp_error_tok(p, t, "named arguments must follow bare *");
+            } else {
+                A->vararg = param(p, lambda, true);
+                if (!A->vararg) return NULL;
+                if (pp_is_op(p, DP_PY_OP_EQUAL)) return pp_error_tok(p, pp_tok(p), "var-positional argument cannot have default value");
+            }
+        } else if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
+            A->kwarg = param(p, lambda, false);
+            if (!A->kwarg) return NULL;
+            if (pp_is_op(p, DP_PY_OP_EQUAL)) return pp_error_tok(p, pp_tok(p), "var-keyword argument cannot have default value");
+        } else {
+            struct dp_py_node *a = param(p, lambda, false);
+            if (!a) return NULL;
+            struct dp_py_node *d = NULL;
+            if (pp_accept_op(p, DP_PY_OP_EQUAL)) {
+                d = pp_expression(p);
+                if (!d) return NULL;
+            }
+            if (star) {
+                if (nkwo >= 256) return pp_error_tok(p, t, "too many arguments");
+                kwo[nkwo] = a;
+                kwd[nkwo++] = d;
+            } else {
+                if (npos >= 256) return pp_error_tok(p, t, "too many arguments");
+                if (!d && ndef > 0) return pp_error_node(p, a, "non-default argument follows default argument");
+                pos[npos++] = a;
+                if (d) defs[ndef++] = d;
+            }
+        }
+        if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
+    }
+    if (!pp_is_op(p, close)) return pp_syntax_error(p);
+    struct dp_py_node **buf;
+#define COPY(field, src, cnt) do { A->field.n = (cnt); if (cnt) { buf = dp_arena_alloc(p->a, (size_t)(cnt) * sizeof *buf); \
+        memcpy(buf, (src), (size_t)(cnt) * sizeof *buf); A->field.items = buf; } } while (0)
+    COPY(posonlyargs, pos, nposonly);
+    COPY(args, pos + nposonly, npos - nposonly);
+    COPY(defaults, defs, ndef);
+    COPY(kwonlyargs, kwo, nkwo);
+    COPY(kw_defaults, kwd, nkwo);
+#undef COPY
+    return n;
+}
+
+/* lambdef: 'lambda' [lambda_params] ':' expression */
+static struct dp_py_node *lambdef(struct pp *p)
+{
+    struct dp_py_node *n = pp_node(p, DP_PY_Lambda, pp_tok(p));
+    p->pos++;
+    n->v.Lambda.args = pp_params(p, true);
+    if (!n->v.Lambda.args || !pp_expect_op(p, DP_PY_OP_COLON)) return NULL;
+    n->v.Lambda.body = pp_expression(p);
+    if (!n->v.Lambda.body) return NULL;
+    pp_end(p, n);
+    return n;
+}
+
+/* type_params (3.12): '[' (NAME [':' expression] | '*' NAME | '**' NAME) ,... ']' */
+struct dp_py_list pp_type_params(struct pp *p)
+{
+    struct dp_py_list none = {NULL, 0};
+    p->pos++;
+    int m = pp_mark(p);
+    while (!pp_is_op(p, DP_PY_OP_RSQB)) {
+        struct dp_py_tok *st = pp_tok(p);
+        int kind = pp_accept_op(p, DP_PY_OP_STAR) ? DP_PY_TypeVarTuple
+                 : pp_accept_op(p, DP_PY_OP_DOUBLESTAR) ? DP_PY_ParamSpec : DP_PY_TypeVar;
+        if (!pp_is_name(p)) { *p->nstk = m; pp_syntax_error(p); return none; }
+        struct dp_py_node *n = pp_node(p, kind, st);
+        n->v.TypeVar.name = pp_ident(p, pp_tok(p));
+        p->pos++;
+        if (kind == DP_PY_TypeVar && pp_accept_op(p, DP_PY_OP_COLON)) {
+            n->v.TypeVar.bound = pp_expression(p);
+            if (!n->v.TypeVar.bound) { *p->nstk = m; return none; }
+        }
+        pp_end(p, n);
+        pp_push(p, n);
+        if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
+    }
+    if (!pp_expect_op(p, DP_PY_OP_RSQB)) { *p->nstk = m; return none; }
+    return pp_list(p, m);
+}
+
+/* ---------------------------------------------------------------- expression entry points */
+
+/* expression: disjunction ['if' disjunction 'else' expression] | lambdef */
+struct dp_py_node *pp_expression(struct pp *p)
+{
+    if (!pp_enter(p)) return NULL;
+    struct dp_py_node *r;
+    if (pp_is_kw(p, DP_PY_KW_lambda)) {
+        r = lambdef(p);
+    } else {
+        r = pp_disjunction(p);
+        if (r && pp_is_kw(p, DP_PY_KW_if)) {
+            p->pos++;
+            struct dp_py_node *n = pp_node(p, DP_PY_IfExp, pp_tok(p));
+            n->v.IfExp.body = r;
+            n->v.IfExp.test = pp_disjunction(p);
+            if (!n->v.IfExp.test) { pp_leave(p); return NULL; }
+            if (!pp_accept_kw(p, DP_PY_KW_else)) {
+                pp_leave(p);
+                return pp_error_at(p, r->lineno, r->col_offset, "SyntaxError", "expected 'else' after 'if' expression");
+            }
+            n->v.IfExp.orelse = pp_expression(p);
+            if (!n->v.IfExp.orelse) { pp_leave(p); return NULL; }
+            pp_span(n, r, n->v.IfExp.orelse);
+            r = n;
+        }
+    }
+    pp_leave(p);
+    return r;
+}
+
+/* named_expression: NAME ':=' expression | expression */
+struct dp_py_node *pp_named_expression(struct pp *p)
+{
+    if (pp_is_name(p) && pp_peek(p, 1)->type == DP_PY_TOK_OP && pp_peek(p, 1)->op == DP_PY_OP_COLONEQUAL) {
+        struct dp_py_tok *st = pp_tok(p);
+        struct dp_py_node *n = pp_node(p, DP_PY_NamedExpr, st);
+        n->v.NamedExpr.target = pp_name(p, DP_PY_CTX_STORE);
+        p->pos++;
+        n->v.NamedExpr.value = pp_expression(p);
+        if (!n->v.NamedExpr.value) return NULL;
+        pp_end(p, n);
+        return n;
+    }
+    struct dp_py_node *e = pp_expression(p);
+    if (e && pp_is_op(p, DP_PY_OP_COLONEQUAL))
+        return pp_error_node(p, e, "cannot use assignment expressions with %s", pp_expr_name(e));
+    return e;
+}
+
+/* star_expression: '*' bitwise_or | expression */
+struct dp_py_node *pp_star_expression(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    if (pp_accept_op(p, DP_PY_OP_STAR)) {
+        struct dp_py_node *n = pp_node(p, DP_PY_Starred, st);
+        n->v.Starred.value = pp_bitwise_or(p);
+        if (!n->v.Starred.value) return NULL;
+        pp_end(p, n);
+        return n;
+    }
+    return pp_expression(p);
+}
+
+/* star_named_expression: '*' bitwise_or | named_expression */
+struct dp_py_node *pp_star_named_expression(struct pp *p)
+{
+    if (pp_is_op(p, DP_PY_OP_STAR)) return pp_star_expression(p);
+    return pp_named_expression(p);
+}
+
+/* star_expressions: star_expression (',' star_expression)* [','] */
+struct dp_py_node *pp_star_expressions(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    struct dp_py_node *e = pp_star_expression(p);
+    if (!e || !pp_is_op(p, DP_PY_OP_COMMA)) return e;
+    int m = pp_mark(p);
+    pp_push(p, e);
+    while (pp_accept_op(p, DP_PY_OP_COMMA)) {
+        if (!starts_expr(p)) break;
+        struct dp_py_node *x = pp_star_expression(p);
+        if (!x) { *p->nstk = m; return NULL; }
+        pp_push(p, x);
+    }
+    return make_tuple(p, m, st, DP_PY_CTX_LOAD);
+}
+
+/* yield_expr: 'yield' 'from' expression | 'yield' [star_expressions] */
+struct dp_py_node *pp_yield_expr(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    p->pos++;
+    if (pp_accept_kw(p, DP_PY_KW_from)) {
+        struct dp_py_node *n = pp_node(p, DP_PY_YieldFrom, st);
+        n->v.YieldFrom.value = pp_expression(p);
+        if (!n->v.YieldFrom.value) return NULL;
+        pp_end(p, n);
+        return n;
+    }
+    struct dp_py_node *n = pp_node(p, DP_PY_Yield, st);
+    if (starts_expr(p)) {
+        n->v.Yield.value = pp_star_expressions(p);
+        if (!n->v.Yield.value) return NULL;
+    }
+    pp_end(p, n);
+    return n;
+}

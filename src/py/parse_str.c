@@ -1,0 +1,294 @@
+/* Python parser, part 3: string literals — implicit concatenation, bytes, and f-strings split
+ * into literal text and replacement fields ({expr=!conv:spec}) the way CPython 3.11 builds
+ * JoinedStr/FormattedValue; each field's expression is parsed by a sub-parser over its tokens. */
+#include "base/str.h"
+#include "py/literal.h"
+#include "py/parse_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct fs {
+    struct pp *p;
+    const struct dp_py_tok *tok;
+    const char *src;
+    bool raw;
+};
+
+/* Appends literal text s[i..j) (escapes decoded unless raw). */
+static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t j, bool bytes)
+{
+    if (j <= i) return true;
+    if (f->raw) {
+        if (bytes)
+            for (uint32_t k = i; k < j; k++)
+                if ((unsigned char)f->src[k] >= 0x80) {
+                    pp_error_tok(f->p, f->tok, "bytes can only contain ASCII literal characters");
+                    return false;
+                }
+        dp_sbuf_put(lit, f->src + i, j - i);
+        return true;
+    }
+    size_t bad = 0;
+    const char *why = NULL;
+    int r = bytes ? dp_py_unescape_bytes(lit, f->src + i, j - i, &bad, &why)
+                  : dp_py_unescape_str(lit, f->src + i, j - i, &bad, &why);
+    if (r) {
+        if (bytes && why && strstr(why, "ASCII"))
+            pp_error_tok(f->p, f->tok, "%s", why);
+        else
+            pp_error_tok(f->p, f->tok, "%s", why ? why : "invalid escape");
+        return false;
+    }
+    return true;
+}
+
+static void flush_literal(struct fs *f, struct dp_sbuf *lit)
+{
+    if (lit->n == 0) return;
+    struct dp_py_node *c = pp_node(f->p, DP_PY_Constant, f->tok);
+    c->v.Constant.value.kind = DP_PY_CONST_STR;
+    c->v.Constant.value.s = dp_arena_strndup(f->p->a, lit->p, lit->n);
+    c->v.Constant.value.n = lit->n;
+    pp_push(f->p, c);
+    dp_sbuf_reset(lit);
+}
+
+/* skips a string literal starting at i (at a prefix letter or quote); returns the index after it */
+static uint32_t skip_string(const char *s, uint32_t i, uint32_t e)
+{
+    while (i < e && s[i] != '\'' && s[i] != '"') i++;
+    if (i >= e) return e;
+    char q = s[i];
+    bool triple = i + 2 < e && s[i + 1] == q && s[i + 2] == q;
+    i += triple ? 3 : 1;
+    while (i < e) {
+        if (s[i] == '\\') { i += 2; continue; }
+        if (s[i] == q) {
+            if (!triple) return i + 1;
+            if (i + 2 < e && s[i + 1] == q && s[i + 2] == q) return i + 3;
+        }
+        i++;
+    }
+    return e;
+}
+
+/* end of the expression of a replacement field starting at i: the index of the '=', '!', ':'
+ * or '}' that ends it at bracket depth 0 (CPython 3.11's fstring_find_expr) */
+static int64_t find_expr_end(struct fs *f, uint32_t i, uint32_t e)
+{
+    const char *s = f->src;
+    int depth = 0;
+    while (i < e) {
+        char c = s[i];
+        if (c == '\'' || c == '"') { i = skip_string(s, i, e); continue; }
+        if (c == '[' || c == '(' || c == '{') { depth++; i++; continue; }
+        if (c == ']' || c == ')') {
+            if (depth == 0) { pp_error_tok(f->p, f->tok, "f-string: unmatched '%c'", c); return -1; }
+            depth--; i++; continue;
+        }
+        if (c == '}' && depth > 0) { depth--; i++; continue; }
+        if (depth == 0 && (c == '!' || c == ':' || c == '}' || c == '=' || c == '>' || c == '<')) {
+            char nx = i + 1 < e ? s[i + 1] : 0;
+            if ((c == '!' || c == '=' || c == '<' || c == '>') && nx == '=') { i += 2; continue; }
+            if (c == '<' || c == '>') { i++; continue; }
+            return i;
+        }
+        i++;
+    }
+    pp_error_tok(f->p, f->tok, "f-string: expecting '}'");
+    return -1;
+}
+
+static int64_t fstr_body(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *lit, int level);
+
+static bool only_space(const char *s, uint32_t i, uint32_t e)
+{
+    for (; i < e; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\f' && s[i] != '\r') return false;
+    return true;
+}
+
+/* replacement field after '{' at i; returns the index after its closing '}' */
+static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *lit, int level)
+{
+    struct pp *p = f->p;
+    const char *s = f->src;
+    if (level >= 2) { pp_error_tok(p, f->tok, "f-string: expressions nested too deeply"); return -1; }
+    int64_t k = find_expr_end(f, i, e);
+    if (k < 0) return -1;
+    uint32_t xs = i, xe = (uint32_t)k;
+    if (only_space(s, xs, xe)) { pp_error_tok(p, f->tok, "f-string: empty expression not allowed"); return -1; }
+    bool debug = false;
+    uint32_t dbg_end = 0;
+    if (s[k] == '=') {
+        debug = true;
+        k++;
+        while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\f')) k++;
+        dbg_end = (uint32_t)k;
+    }
+    int conversion = -1;
+    if (k < e && s[k] == '!') {
+        k++;
+        char c = k < e ? s[k] : 0;
+        if (c != 's' && c != 'r' && c != 'a') {
+            pp_error_tok(p, f->tok, "f-string: invalid conversion character: expected 's', 'r', or 'a'");
+            return -1;
+        }
+        conversion = c;
+        k++;
+    }
+    struct dp_py_node *value = pp_subparse_fexpr(p, xs, xe);
+    if (!value) return -1;
+    struct dp_py_node *spec = NULL;
+    if (k < e && s[k] == ':') {
+        spec = pp_node(p, DP_PY_JoinedStr, f->tok);
+        int m = pp_mark(p);
+        struct dp_sbuf sl = {0};
+        int64_t r = fstr_body(f, (uint32_t)k + 1, e, &sl, level + 1);
+        if (r >= 0) flush_literal(f, &sl);
+        dp_sbuf_free(&sl);
+        if (r < 0) { *p->nstk = m; return -1; }
+        spec->v.JoinedStr.values = pp_list(p, m);
+        k = r;
+    }
+    if (k >= e || s[k] != '}') { pp_error_tok(p, f->tok, "f-string: expecting '}'"); return -1; }
+    k++;
+    if (debug) {
+        dp_sbuf_put(lit, s + xs, dbg_end - xs);
+        if (conversion < 0 && !spec) conversion = 'r';
+    }
+    flush_literal(f, lit);
+    struct dp_py_node *fv = pp_node(p, DP_PY_FormattedValue, f->tok);
+    fv->v.FormattedValue.value = value;
+    fv->v.FormattedValue.conversion = conversion;
+    fv->v.FormattedValue.format_spec = spec;
+    pp_push(p, fv);
+    return k;
+}
+
+/* Literal text and fields from i; at level 0 runs to e, inside a format spec stops at the
+ * unmatched '}' and returns its index. */
+static int64_t fstr_body(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *lit, int level)
+{
+    const char *s = f->src;
+    while (i < e) {
+        uint32_t j = i;
+        while (j < e) {
+            char c = s[j];
+            if (c == '\\' && !f->raw && j + 1 < e) {
+                if (s[j + 1] == 'N' && j + 2 < e && s[j + 2] == '{') {
+                    while (j < e && s[j] != '}') j++;
+                    if (j < e) j++;
+                    continue;
+                }
+                j += 2;
+                continue;
+            }
+            if (c == '{' || c == '}') break;
+            j++;
+        }
+        if (!add_literal(f, lit, i, j, false)) return -1;
+        i = j;
+        if (i >= e) break;
+        char c = s[i];
+        if (level == 0 && i + 1 < e && s[i + 1] == c) {
+            dp_sbuf_putc(lit, c);
+            i += 2;
+            continue;
+        }
+        if (c == '}') {
+            if (level > 0) return i;
+            pp_error_tok(f->p, f->tok, "f-string: single '}' is not allowed");
+            return -1;
+        }
+        int64_t r = fstr_field(f, i + 1, e, lit, level);
+        if (r < 0) return -1;
+        i = (uint32_t)r;
+    }
+    if (level > 0) { pp_error_tok(f->p, f->tok, "f-string: expecting '}'"); return -1; }
+    return e;
+}
+
+static void body_span(const struct pp *p, const struct dp_py_tok *t, uint32_t *bs, uint32_t *be)
+{
+    const char *s = p->whole->src;
+    uint32_t i = t->start;
+    while (s[i] != '\'' && s[i] != '"') i++;
+    uint32_t q = (t->strflags & DP_PY_STR_TRIPLE) ? 3 : 1;
+    *bs = i + q;
+    *be = t->end - q;
+}
+
+/* atom: STRING+ */
+struct dp_py_node *pp_strings(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    int first = p->pos, last = p->pos;
+    bool any_f = false, bytes = (st->strflags & DP_PY_STR_BYTES) != 0;
+    while (last < p->n && p->t[last].type == DP_PY_TOK_STRING) {
+        if (((p->t[last].strflags & DP_PY_STR_BYTES) != 0) != bytes)
+            return pp_error_tok(p, st, "cannot mix bytes and nonbytes literals");
+        if (p->t[last].strflags & DP_PY_STR_F) any_f = true;
+        last++;
+    }
+    p->pos = last;
+    if (p->far < last) p->far = last;
+    struct dp_sbuf lit = {0};
+    struct dp_py_node *n;
+    int m = pp_mark(p);
+    for (int i = first; i < last; i++) {
+        const struct dp_py_tok *t = &p->t[i];
+        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0};
+        uint32_t bs, be;
+        body_span(p, t, &bs, &be);
+        bool ok;
+        if (t->strflags & DP_PY_STR_F) {
+            p->fdepth++;
+            ok = fstr_body(&f, bs, be, &lit, 0) >= 0;
+            p->fdepth--;
+        } else {
+            ok = add_literal(&f, &lit, bs, be, bytes);
+        }
+        if (!ok) {
+            *p->nstk = m;
+            dp_sbuf_free(&lit);
+            return NULL;
+        }
+    }
+    if (any_f) {
+        struct fs f = {p, st, p->whole->src, false};
+        flush_literal(&f, &lit);
+        n = pp_node(p, DP_PY_JoinedStr, st);
+        n->v.JoinedStr.values = pp_list(p, m);
+    } else {
+        n = pp_node(p, DP_PY_Constant, st);
+        struct dp_py_const *c = &n->v.Constant.value;
+        c->kind = bytes ? DP_PY_CONST_BYTES : DP_PY_CONST_STR;
+        c->s = dp_arena_strndup(p->a, lit.p ? lit.p : "", lit.n);
+        c->n = lit.n;
+        if (st->strflags & DP_PY_STR_U) n->v.Constant.kind = "u";
+    }
+    dp_sbuf_free(&lit);
+    pp_end(p, n);
+    return n;
+}
+
+/* The expression of a replacement field, parsed as if parenthesized. */
+struct dp_py_node *pp_subparse_fexpr(struct pp *p, uint32_t start, uint32_t end)
+{
+    if (p->fdepth > 20) return pp_error_at(p, p->t[p->pos > 0 ? p->pos - 1 : 0].line, 0, "SyntaxError", "f-string: expressions nested too deeply");
+    struct pp sub = *p;
+    int r = dp_py_lex_range(p->a, p->whole, start, end, p->path, &sub.lx, p->e);
+    if (r) { p->failed = true; return NULL; }
+    sub.t = sub.lx.toks;
+    sub.n = sub.lx.n;
+    sub.pos = 0;
+    sub.far = 0;
+    struct dp_py_node *e = pp_is_kw(&sub, DP_PY_KW_yield) ? pp_yield_expr(&sub) : pp_star_expressions(&sub);
+    if (e && !pp_is_type(&sub, DP_PY_TOK_END)) {
+        pp_syntax_error(&sub);
+        e = NULL;
+    }
+    if (sub.failed) p->failed = true;
+    return e;
+}

@@ -1,0 +1,15 @@
+a = f'{x}'
+b = f'pre {x} post'
+c = f'{x}{y}'
+d = f'{x + 1} and {f(y)} and {z[0]}'
+e = f'{ x }'
+f = f'{x,y}'
+g = f'{(lambda: 1)()}'
+h = f'{x if y else z}'
+i = f'{a.b.c}'
+j = f'''{
+x
+}'''
+k = f'{3.14}'
+l = f'{"str"}'
+m = f'{x!r}'

@@ -1,0 +1,7 @@
+a = f'{x!r}'
+b = f'{x!s}'
+c = f'{x!a}'
+d = f'{x!r:10}'
+e = f'{x!s:{w}}'
+f = f'{x()!a} {y!r}'
+g = f'{x!r}{y!s}{z!a}'

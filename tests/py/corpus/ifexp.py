@@ -1,0 +1,9 @@
+x = a if b else c
+x = a if b else c if d else e
+x = (a if b else c) if d else e
+x = a if (b if c else d) else e
+x = lambda: a if b else c
+x = [a if b else c for d in e]
+x = a or b if c and d else not e
+x = f(a if b else c)
+x = (yield) if a else b

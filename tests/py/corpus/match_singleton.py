@@ -1,0 +1,9 @@
+match x:
+    case None:
+        pass
+    case True:
+        pass
+    case False:
+        pass
+    case _:
+        pass

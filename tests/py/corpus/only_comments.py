@@ -1,0 +1,5 @@
+# just a comment
+#another
+    # indented comment
+	# tab comment
+

@@ -1,0 +1,22 @@
+x = a + b - c * d / e // f % g @ h
+x = a ** b ** c
+x = -a ** b
+x = (-a) ** b
+x = -a * -b
+x = not a
+x = not not a
+x = ~a & b | c ^ d
+x = a << b >> c
+x = a and b or c and d
+x = a or b or c
+x = a and b and c
+x = a and (b or c)
+x = +a - -b + ~c
+x = a if not b else -c
+x = a | b & c ^ d << e + f * g ** h
+x = (a + b) * (c - d)
+x = a @ b @ c
+x = await_ + 1
+x = 2 ** -1
+x = a < b | c
+x = not a == b

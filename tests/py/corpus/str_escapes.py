@@ -1,0 +1,15 @@
+a = '\n\t\r\\\'\"'
+b = '\a\b\f\v\0'
+c = '\x41\x7f\xff'
+d = '\101\07\0\377'
+e = '\u00e9\u20ac\U0001F600'
+f = '\N{LATIN SMALL LETTER E WITH ACUTE}\N{EM DASH}'
+g = '\
+'
+h = 'line1\
+line2'
+i = '\d\w'
+j = r'\d\w\N{x}'
+k = '\x00'
+l = '\uffff\ud800'
+m = '\N{DIGIT ONE}23'

@@ -1,0 +1,15 @@
+a = 'plain'
+a = "plain"
+a = r'raw\n' + R'raw\t'
+a = u'unicode' + U"unicode"
+a = b'bytes' + B"bytes"
+a = br'\x00' + bR'\d' + Br'\s' + BR'\w'
+a = rb'\x00' + rB'\d' + Rb'\s' + RB'\w'
+a = f'{x}' + F"{x}"
+a = rf'\n{x}' + rF'\n{x}' + Rf'\n{x}' + RF'\n{x}'
+a = fr'\t{x}' + fR'\t{x}' + Fr'\t{x}' + FR'\t{x}'
+a = r'\'' + r"\"" + r'\\'
+a = ''
+a = b""
+a = f''
+a = r''

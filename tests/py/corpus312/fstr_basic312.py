@@ -1,0 +1,8 @@
+a = f'{x}'
+b = f'pre {x} post'
+c = f'{x=}'
+d = f'{x!r:^20}'
+e = f'{x:{width}.{precision}}'
+f = 'a' f'{x}' 'b'
+g = f'{{{x}}}'
+h = f'{x:%Y-%m-%d}'

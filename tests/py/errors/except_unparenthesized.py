@@ -1,0 +1,4 @@
+try:
+    pass
+except E1, E2:
+    pass
