@@ -377,7 +377,7 @@ static struct dp_py_node *expr_stmt(struct pp *p)
     }
     struct dp_py_node *n = pp_node(p, DP_PY_Expr, st);
     n->v.Expr.value = first;
-    pp_span(n, first, first);
+    pp_end(p, n);
     return n;
 }
 

@@ -522,7 +522,8 @@ static struct dp_py_node *slices(struct pp *p)
     struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *first = slice_item(p);
     if (!first) return NULL;
-    if (!pp_is_op(p, DP_PY_OP_COMMA)) return first;
+    /* a lone starred item still makes a tuple: a[*b] is a[(*b,)] */
+    if (!pp_is_op(p, DP_PY_OP_COMMA) && first->kind != DP_PY_Starred) return first;
     int m = pp_mark(p);
     pp_push(p, first);
     while (pp_accept_op(p, DP_PY_OP_COMMA)) {
@@ -537,6 +538,7 @@ static struct dp_py_node *slices(struct pp *p)
 /* primary: atom ('.' NAME | '(' args ')' | '[' slices ']')* */
 struct dp_py_node *pp_primary(struct pp *p)
 {
+    struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = atom(p);
     while (e) {
         struct dp_py_tok *t = pp_tok(p);
@@ -548,16 +550,14 @@ struct dp_py_node *pp_primary(struct pp *p)
             n->v.Attribute.value = e;
             n->v.Attribute.attr = pp_ident(p, pp_tok(p));
             p->pos++;
-            pp_span(n, e, n);
+            pp_start_end(p, n, st);
             e = n;
         } else if (t->op == DP_PY_OP_LPAR) {
             p->pos++;
             struct dp_py_node *n = pp_node(p, DP_PY_Call, t);
             n->v.Call.func = e;
             if (pp_call_args(p, n)) return NULL;
-            pp_end(p, n);
-            n->lineno = e->lineno;
-            n->col_offset = e->col_offset;
+            pp_start_end(p, n, st);
             e = n;
         } else if (t->op == DP_PY_OP_LSQB) {
             p->pos++;
@@ -565,9 +565,7 @@ struct dp_py_node *pp_primary(struct pp *p)
             n->v.Subscript.value = e;
             n->v.Subscript.slice = slices(p);
             if (!n->v.Subscript.slice || !pp_expect_op(p, DP_PY_OP_RSQB)) return NULL;
-            pp_end(p, n);
-            n->lineno = e->lineno;
-            n->col_offset = e->col_offset;
+            pp_start_end(p, n, st);
             e = n;
         } else {
             break;
@@ -601,7 +599,7 @@ static struct dp_py_node *power(struct pp *p)
         n->v.BinOp.left = e;
         n->v.BinOp.op = DP_PY_POW;
         n->v.BinOp.right = r;
-        pp_span(n, e, r);
+        pp_start_end(p, n, st);
         return n;
     }
     return e;
@@ -650,6 +648,7 @@ static int binop_of(int level, int op)
 static struct dp_py_node *binary(struct pp *p, int level)
 {
     if (level == 6) return factor(p);
+    struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = binary(p, level + 1);
     while (e) {
         struct dp_py_tok *t = pp_tok(p);
@@ -662,7 +661,7 @@ static struct dp_py_node *binary(struct pp *p, int level)
         n->v.BinOp.left = e;
         n->v.BinOp.op = (uint8_t)op;
         n->v.BinOp.right = r;
-        pp_span(n, e, r);
+        pp_start_end(p, n, st);
         e = n;
     }
     return e;
@@ -703,6 +702,7 @@ static int cmp_op(struct pp *p, int *ntok)
 
 static struct dp_py_node *comparison(struct pp *p)
 {
+    struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = pp_bitwise_or(p);
     if (!e) return NULL;
     int k, op = cmp_op(p, &k);
@@ -711,7 +711,6 @@ static struct dp_py_node *comparison(struct pp *p)
     uint8_t *opv = ops;
     int nops = 0, cap = 256;
     int m = pp_mark(p);
-    struct dp_py_node *last = e;
     while (op >= 0) {
         p->pos += k;
         struct dp_py_node *r = pp_bitwise_or(p);
@@ -725,7 +724,6 @@ static struct dp_py_node *comparison(struct pp *p)
         }
         opv[nops++] = (uint8_t)op;
         pp_push(p, r);
-        last = r;
         op = cmp_op(p, &k);
     }
     struct dp_py_node *n = pp_node(p, DP_PY_Compare, pp_tok(p));
@@ -735,7 +733,7 @@ static struct dp_py_node *comparison(struct pp *p)
     n->v.Compare.ops.items = dp_arena_alloc(p->a, (size_t)nops);
     memcpy(n->v.Compare.ops.items, opv, (size_t)nops);
     if (opv != ops) free(opv);
-    pp_span(n, e, last);
+    pp_start_end(p, n, st);
     return n;
 }
 
@@ -759,6 +757,7 @@ static struct dp_py_node *inversion(struct pp *p)
 
 static struct dp_py_node *boolop(struct pp *p, int kw)
 {
+    struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = kw == DP_PY_KW_or ? boolop(p, DP_PY_KW_and) : inversion(p);
     if (!e || !pp_is_kw(p, kw)) return e;
     int m = pp_mark(p);
@@ -772,7 +771,7 @@ static struct dp_py_node *boolop(struct pp *p, int kw)
     struct dp_py_node *n = pp_node(p, DP_PY_BoolOp, pp_tok(p));
     n->v.BoolOp.op = kw == DP_PY_KW_or ? DP_PY_OR : DP_PY_AND;
     n->v.BoolOp.values = pp_list(p, m);
-    pp_span(n, e, last);
+    pp_start_end(p, n, st);
     return n;
 }
 
@@ -917,6 +916,7 @@ struct dp_py_list pp_type_params(struct pp *p)
 struct dp_py_node *pp_expression(struct pp *p)
 {
     if (!pp_enter(p)) return NULL;
+    struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *r;
     if (pp_is_kw(p, DP_PY_KW_lambda)) {
         r = lambdef(p);
@@ -934,7 +934,7 @@ struct dp_py_node *pp_expression(struct pp *p)
             }
             n->v.IfExp.orelse = pp_expression(p);
             if (!n->v.IfExp.orelse) { pp_leave(p); return NULL; }
-            pp_span(n, r, n->v.IfExp.orelse);
+            pp_start_end(p, n, st);
             r = n;
         }
     }

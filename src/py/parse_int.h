@@ -58,6 +58,13 @@ static inline void pp_leave(struct pp *p) { p->depth--; }
 struct dp_py_node *pp_node(struct pp *p, int kind, const struct dp_py_tok *start);
 void pp_end(struct pp *p, struct dp_py_node *n);                  /* end = previous token's end */
 void pp_span(struct dp_py_node *n, const struct dp_py_node *a, const struct dp_py_node *b);
+/* start at token st, end at the previous token: CPython's rule for every composite node */
+static inline void pp_start_end(struct pp *p, struct dp_py_node *n, const struct dp_py_tok *st)
+{
+    n->lineno = st->line;
+    n->col_offset = st->col;
+    pp_end(p, n);
+}
 const char *pp_ident(struct pp *p, const struct dp_py_tok *t);    /* arena copy of a NAME */
 struct dp_py_node *pp_name(struct pp *p, int ctx);                /* NAME -> Name node */
 

@@ -40,7 +40,7 @@ static struct dp_py_node *number_expr(struct pp *p)
         b->v.BinOp.left = e;
         b->v.BinOp.op = opt->op == DP_PY_OP_PLUS ? DP_PY_ADD : DP_PY_SUB;
         b->v.BinOp.right = r;
-        pp_span(b, e, r);
+        pp_start_end(p, b, st);
         e = b;
     }
     return e;
@@ -49,6 +49,7 @@ static struct dp_py_node *number_expr(struct pp *p)
 /* name_or_attr: NAME ('.' NAME)* */
 static struct dp_py_node *name_or_attr(struct pp *p)
 {
+    struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = pp_name(p, DP_PY_CTX_LOAD);
     while (e && pp_is_op(p, DP_PY_OP_DOT)) {
         p->pos++;
@@ -57,7 +58,7 @@ static struct dp_py_node *name_or_attr(struct pp *p)
         a->v.Attribute.value = e;
         a->v.Attribute.attr = pp_ident(p, pp_tok(p));
         p->pos++;
-        pp_span(a, e, a);
+        pp_start_end(p, a, st);
         e = a;
     }
     return e;

@@ -12,6 +12,7 @@ struct fs {
     const struct dp_py_tok *tok;
     const char *src;
     bool raw;
+    const char *kind;   /* "u" when the concatenation starts with a u'' literal (3.11 marks every piece) */
 };
 
 /* Appends literal text s[i..j) (escapes decoded unless raw). */
@@ -49,6 +50,7 @@ static void flush_literal(struct fs *f, struct dp_sbuf *lit)
     c->v.Constant.value.kind = DP_PY_CONST_STR;
     c->v.Constant.value.s = dp_arena_strndup(f->p->a, lit->p, lit->n);
     c->v.Constant.value.n = lit->n;
+    c->v.Constant.kind = f->kind;
     pp_push(f->p, c);
     dp_sbuf_reset(lit);
 }
@@ -148,6 +150,13 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         if (r >= 0) flush_literal(f, &sl);
         dp_sbuf_free(&sl);
         if (r < 0) { *p->nstk = m; return -1; }
+        /* 3.12's tokenizer leaves an empty literal after a field that ends a format spec */
+        if (p->version >= 312 && pp_mark(p) > m && (*p->stk)[pp_mark(p) - 1]->kind == DP_PY_FormattedValue) {
+            struct dp_py_node *c = pp_node(p, DP_PY_Constant, f->tok);
+            c->v.Constant.value.kind = DP_PY_CONST_STR;
+            c->v.Constant.value.s = "";
+            pp_push(p, c);
+        }
         spec->v.JoinedStr.values = pp_list(p, m);
         k = r;
     }
@@ -236,9 +245,10 @@ struct dp_py_node *pp_strings(struct pp *p)
     struct dp_sbuf lit = {0};
     struct dp_py_node *n;
     int m = pp_mark(p);
+    const char *kind = p->whole->src[st->start] == 'u' ? "u" : NULL;
     for (int i = first; i < last; i++) {
         const struct dp_py_tok *t = &p->t[i];
-        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0};
+        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0, kind};
         uint32_t bs, be;
         body_span(p, t, &bs, &be);
         bool ok;
@@ -256,7 +266,7 @@ struct dp_py_node *pp_strings(struct pp *p)
         }
     }
     if (any_f) {
-        struct fs f = {p, st, p->whole->src, false};
+        struct fs f = {p, st, p->whole->src, false, kind};
         flush_literal(&f, &lit);
         n = pp_node(p, DP_PY_JoinedStr, st);
         n->v.JoinedStr.values = pp_list(p, m);
@@ -266,7 +276,7 @@ struct dp_py_node *pp_strings(struct pp *p)
         c->kind = bytes ? DP_PY_CONST_BYTES : DP_PY_CONST_STR;
         c->s = dp_arena_strndup(p->a, lit.p ? lit.p : "", lit.n);
         c->n = lit.n;
-        if (st->strflags & DP_PY_STR_U) n->v.Constant.kind = "u";
+        n->v.Constant.kind = kind;
     }
     dp_sbuf_free(&lit);
     pp_end(p, n);
@@ -288,6 +298,18 @@ struct dp_py_node *pp_subparse_fexpr(struct pp *p, uint32_t start, uint32_t end)
     if (e && !pp_is_type(&sub, DP_PY_TOK_END)) {
         pp_syntax_error(&sub);
         e = NULL;
+    }
+    if (e && e->kind == DP_PY_Tuple && e->col_offset == sub.t[0].col && e->lineno == sub.t[0].line) {
+        /* CPython parses the field as "(expr)" with the parentheses on the braces */
+        const struct dp_py_lexer_out *w = p->whole;
+        uint32_t ob = start - 1, cb = end;
+        int ol = 1, cl = 1;
+        while (ol < w->nlines && w->line_start[ol + 1] <= ob) ol++;
+        while (cl < w->nlines && w->line_start[cl + 1] <= cb) cl++;
+        e->lineno = ol;
+        e->col_offset = (int)(ob - w->line_start[ol]);
+        e->end_lineno = cl;
+        e->end_col_offset = (int)(cb + 1 - w->line_start[cl]);
     }
     if (sub.failed) p->failed = true;
     return e;
