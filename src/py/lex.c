@@ -25,6 +25,7 @@ struct lx {
     char pstack[MAX_PAREN];
     int pline[MAX_PAREN], pcol[MAX_PAREN];
     int ind[MAX_INDENT + 1], altind[MAX_INDENT + 1], nind;
+    int version;              /* 311: f-strings end at their first closing quote; 312: PEP 701 */
     bool failed;
 };
 
@@ -210,7 +211,7 @@ static int scan_string(struct lx *x, size_t qpos, int flags)
                 if (x->pos < x->n && x->s[x->pos] == '}') x->pos++;
                 continue;
             }
-        } else if (c == '{' && (flags & DP_PY_STR_F)) {
+        } else if (c == '{' && (flags & DP_PY_STR_F) && x->version >= 312) {
             if (x->pos + 1 < x->n && x->s[x->pos + 1] == '{') {
                 x->pos += 2;
                 continue;
@@ -284,8 +285,7 @@ static int verify_end(struct lx *x, size_t start, const char *kind)
             (x->pos + k >= x->n || !is_id_char((unsigned char)x->s[x->pos + k])))
             return 0;
     }
-    (void)start;
-    return lx_error_at(x, x->pos, "SyntaxError", "invalid %s literal", kind);
+    return lx_error_at(x, start, "SyntaxError", "invalid %s literal", kind);
 }
 
 static int lex_number(struct lx *x)
@@ -304,15 +304,15 @@ static int lex_number(struct lx *x)
                 return lx_error_at(x, x->pos, "SyntaxError",
                                    base == 8 ? "invalid digit '%s' in octal literal" : "invalid digit '%s' in binary literal", d);
             }
-            return lx_error_at(x, x->pos, "SyntaxError", "invalid %s literal", name);
+            return lx_error_at(x, start + 1, "SyntaxError", "invalid %s literal", name);
         }
-        if (!scan_digits(x, base)) return lx_error_at(x, x->pos - 1, "SyntaxError", "invalid %s literal", name);
+        if (!scan_digits(x, base)) return lx_error_at(x, start + 1, "SyntaxError", "invalid %s literal", name);
         if (x->pos < x->n && base != 16 && s[x->pos] >= '0' && s[x->pos] <= '9') {
             char d[2] = {s[x->pos], 0};
             return lx_error_at(x, x->pos, "SyntaxError",
                                base == 8 ? "invalid digit '%s' in octal literal" : "invalid digit '%s' in binary literal", d);
         }
-        if (verify_end(x, start, name)) return DP_ESYNTAX;
+        if (verify_end(x, start + 1, name)) return DP_ESYNTAX;
         push_tok(x, DP_PY_TOK_NUMBER, start, x->pos);
         return 0;
     }
@@ -332,7 +332,7 @@ static int lex_number(struct lx *x)
         if (x->pos < x->n && (s[x->pos] == '+' || s[x->pos] == '-')) x->pos++;
         if (x->pos >= x->n || !(s[x->pos] >= '0' && s[x->pos] <= '9')) {
             x->pos = save;
-            return lx_error_at(x, save, "SyntaxError", "%s", "invalid decimal literal");
+            return lx_error_at(x, start, "SyntaxError", "%s", "invalid decimal literal");
         }
         if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
         isfloat = true;
@@ -370,6 +370,12 @@ static int lex_op(struct lx *x)
 {
     size_t start = x->pos;
     int op = match_op(x->s + x->pos, x->n - x->pos);
+    if (op == DP_PY_OP_LESS && x->pos + 1 < x->n && x->s[x->pos + 1] == '>') {
+        /* '<>' is a token (PEP 401) that no rule accepts */
+        x->pos += 2;
+        push_tok(x, DP_PY_TOK_OP, start, x->pos);
+        return 0;
+    }
     if (!op) {
         unsigned char c = (unsigned char)x->s[x->pos];
         char buf[16];
@@ -436,11 +442,13 @@ static int lex_indent(struct lx *x)
             continue;
         }
         int top = x->ind[x->nind], atop = x->altind[x->nind];
+        size_t eol = x->pos;
+        while (eol < x->n && x->s[eol] != '\n') eol++;
         if (col == top) {
-            if (alt != atop) return lx_error_at(x, x->pos, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
+            if (alt != atop) return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
         } else if (col > top) {
             if (x->nind >= MAX_INDENT) return lx_error_at(x, x->pos, "IndentationError", "%s", "too many levels of indentation");
-            if (alt <= atop) return lx_error_at(x, x->pos, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
+            if (alt <= atop) return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
             x->nind++;
             x->ind[x->nind] = col;
             x->altind[x->nind] = alt;
@@ -451,9 +459,9 @@ static int lex_indent(struct lx *x)
                 push_tok(x, DP_PY_TOK_DEDENT, x->pos, x->pos);
             }
             if (col != x->ind[x->nind])
-                return lx_error_at(x, x->pos, "IndentationError", "%s", "unindent does not match any outer indentation level");
+                return lx_error_at(x, eol, "IndentationError", "%s", "unindent does not match any outer indentation level");
             if (alt != x->altind[x->nind])
-                return lx_error_at(x, x->pos, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
+                return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
         }
         return 0;
     }
@@ -668,13 +676,14 @@ static void lx_finish(struct lx *x, struct dp_py_lexer_out *out)
     x->toks = NULL;
 }
 
-int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path,
+int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
               struct dp_py_lexer_out *out, struct dp_error *e)
 {
     memset(out, 0, sizeof *out);
     normalize(a, src, n, out);
+    out->version = version;
     struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
-                   .ls = out->line_start, .nlines = out->nlines};
+                   .ls = out->line_start, .nlines = out->nlines, .version = version};
     int r = check_utf8(&x);
     if (!r) r = lex_loop(&x, true);
     if (r) {
@@ -693,7 +702,8 @@ int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uin
     out->toks = NULL;
     out->n = 0;
     struct lx x = {.a = a, .s = whole->src, .n = end, .pos = start, .path = path, .e = e,
-                   .out = out, .ls = whole->line_start, .nlines = whole->nlines};
+                   .out = out, .ls = whole->line_start, .nlines = whole->nlines,
+                   .version = whole->version};
     x.depth = 1;
     x.pstack[0] = '(';
     int r = lex_loop(&x, false);

@@ -68,11 +68,12 @@ struct dp_py_lexer_out {
     size_t len;
     const uint32_t *line_start;  /* byte offset of each line's start; [0] unused, [1] = 0 */
     int nlines;
+    int version;             /* 311 or 312: f-string tokenization rules */
 };
 
 /* Tokenizes src[0..n). On error returns DP_ESYNTAX with e filled (line, 1-based col in
  * characters, "SyntaxError: ..." / "IndentationError: ..." / "TabError: ..."). */
-int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path,
+int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
               struct dp_py_lexer_out *out, struct dp_error *e);
 
 /* Tokenizes an expression embedded in an f-string: src[start..end) of an already normalized

@@ -19,8 +19,21 @@ void *pp_error_at(struct pp *p, int line, int col_byte, const char *cls, const c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    uint32_t off = (line >= 1 && line <= p->whole->nlines ? p->whole->line_start[line] : 0) + (uint32_t)col_byte;
-    dp_error_set(p->e, DP_ESYNTAX, p->path, line, dp_py_char_col(p->whole, line, off), "%s: %s", cls, msg);
+    /* CPython's parser reports the column in bytes (its tokenizer in characters) */
+    dp_error_set(p->e, DP_ESYNTAX, p->path, line, col_byte + 1, "%s: %s", cls, msg);
+    return NULL;
+}
+
+void *pp_error_col(struct pp *p, int line, int col1, const char *cls, const char *fmt, ...)
+{
+    if (p->failed) return NULL;
+    p->failed = true;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dp_error_set(p->e, DP_ESYNTAX, p->path, line, col1, "%s: %s", cls, msg);
     return NULL;
 }
 
@@ -46,12 +59,18 @@ void *pp_error_node(struct pp *p, const struct dp_py_node *n, const char *fmt, .
     return pp_error_at(p, n->lineno, n->col_offset, "SyntaxError", "%s", msg);
 }
 
+void *pp_error_far(struct pp *p, const char *msg)
+{
+    struct dp_py_tok *t = &p->t[p->far < p->n ? p->far : p->n - 1];
+    return pp_error_tok(p, t, "%s", msg);
+}
+
 void *pp_syntax_error(struct pp *p)
 {
     if (p->failed) return NULL;
     struct dp_py_tok *t = &p->t[p->far < p->n ? p->far : p->n - 1];
     if (t->type == DP_PY_TOK_INDENT)
-        return pp_error_at(p, t->line, t->end_col, "IndentationError", "unexpected indent");
+        return pp_error_at(p, t->line, t->end_col - 1, "IndentationError", "unexpected indent");
     if (t->type == DP_PY_TOK_END || (t->type == DP_PY_TOK_DEDENT && t->start >= p->whole->len))
         return pp_error_tok(p, t, "invalid syntax");
     return pp_error_tok(p, t, "invalid syntax");
@@ -60,7 +79,7 @@ void *pp_syntax_error(struct pp *p)
 bool pp_expect_op(struct pp *p, int op)
 {
     if (pp_accept_op(p, op)) return true;
-    if (op == DP_PY_OP_COLON) pp_error_tok(p, pp_prev(p), "expected ':'");
+    if (op == DP_PY_OP_COLON) pp_error_at(p, pp_prev(p)->end_line, pp_prev(p)->end_col, "SyntaxError", "expected ':'");
     pp_syntax_error(p);
     return false;
 }
@@ -314,14 +333,70 @@ static struct dp_py_node *assign_rhs(struct pp *p)
     return pp_star_expressions(p);
 }
 
+/* CPython's invalid_named_expression, tried where a named expression could start (the statement
+ * start and after each top-level comma of the first target): `A = B` followed by anything but
+ * '=' or ':=' gets a "Maybe you meant '=='" message. Returns true when it reported. */
+static bool maybe_meant_eq(struct pp *p, int at)
+{
+    int save = p->pos, savefar = p->far, m = pp_mark(p);
+    p->pos = at;
+    struct dp_py_tok *st = pp_tok(p);
+    struct dp_py_node *a = pp_bitwise_or(p), *b = NULL;
+    bool hit = false;
+    if (a && pp_accept_op(p, DP_PY_OP_EQUAL)) {
+        b = pp_bitwise_or(p);
+        hit = b && !pp_is_op(p, DP_PY_OP_EQUAL) && !pp_is_op(p, DP_PY_OP_COLONEQUAL);
+    }
+    p->failed = false;
+    p->pos = save;
+    p->far = savefar;
+    *p->nstk = m;
+    if (!hit) return false;
+    bool single_name = a->kind == DP_PY_Name && a->end_col_offset - a->col_offset == (int)(st->end - st->start) &&
+                       st->type == DP_PY_TOK_NAME;
+    if (single_name) {
+        pp_error_node(p, a, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+        return true;
+    }
+    int k = a->kind;
+    bool excluded = k == DP_PY_List || k == DP_PY_Tuple || k == DP_PY_GeneratorExp ||
+                    (k == DP_PY_Constant && (a->v.Constant.value.kind == DP_PY_CONST_TRUE ||
+                     a->v.Constant.value.kind == DP_PY_CONST_FALSE || a->v.Constant.value.kind == DP_PY_CONST_NONE));
+    if (excluded) return false;
+    pp_error_node(p, a, "cannot assign to %s here. Maybe you meant '==' instead of '='?", pp_expr_name(a));
+    return true;
+}
+
+static void *assign_error(struct pp *p, int stmt_pos, struct dp_py_node *first, struct dp_py_node *bad_target)
+{
+    if (maybe_meant_eq(p, stmt_pos)) return NULL;
+    if (first->kind == DP_PY_Tuple && p->t[stmt_pos].type != DP_PY_TOK_OP) {
+        /* after each top-level comma of an unparenthesized first target */
+        for (int i = 1; i < first->v.Tuple.elts.n; i++) {
+            const struct dp_py_node *el = first->v.Tuple.elts.items[i];
+            for (int j = stmt_pos; j < p->n && p->t[j].line <= el->lineno; j++)
+                if (p->t[j].line == el->lineno && p->t[j].col == el->col_offset) {
+                    if (maybe_meant_eq(p, j)) return NULL;
+                    break;
+                }
+        }
+    }
+    return pp_set_ctx(p, bad_target, DP_PY_CTX_STORE, true);
+}
+
 /* expression statement, assignment, augmented or annotated assignment */
 static struct dp_py_node *expr_stmt(struct pp *p)
 {
     struct dp_py_tok *st = pp_tok(p);
+    int stmt_pos = p->pos;
     bool paren_start = st->type == DP_PY_TOK_OP && st->op == DP_PY_OP_LPAR;
     struct dp_py_node *first = pp_is_kw(p, DP_PY_KW_yield) ? pp_yield_expr(p) : pp_star_expressions(p);
     if (!first) return NULL;
     struct dp_py_tok *t = pp_tok(p);
+    if (first->kind == DP_PY_Name && (!strcmp(first->v.Name.id, "print") || !strcmp(first->v.Name.id, "exec")) &&
+        pp_starts_expr(p) && !(t->type == DP_PY_TOK_OP && t->op == DP_PY_OP_STAR))
+        return pp_error_node(p, first, "Missing parentheses in call to '%s'. Did you mean %s(...)?",
+                             first->v.Name.id, first->v.Name.id);
     if (t->type == DP_PY_TOK_OP && t->op == DP_PY_OP_COLON) {
         /* annassign: target ':' expression ['=' annotated_rhs] */
         struct dp_py_node *n = pp_node(p, DP_PY_AnnAssign, st);
@@ -364,8 +439,8 @@ static struct dp_py_node *expr_stmt(struct pp *p)
         while (pp_accept_op(p, DP_PY_OP_EQUAL)) {
             if (cur->kind == DP_PY_Yield || cur->kind == DP_PY_YieldFrom)
                 return pp_error_node(p, cur, "assignment to yield expression not possible");
-            struct dp_py_node *tg = pp_set_ctx(p, cur, DP_PY_CTX_STORE, true);
-            if (!tg) { *p->nstk = m; return NULL; }
+            struct dp_py_node *tg = pp_set_ctx(p, cur, DP_PY_CTX_STORE, false);
+            if (!tg) { *p->nstk = m; return assign_error(p, stmt_pos, first, cur); }
             pp_push(p, tg);
             cur = assign_rhs(p);
             if (!cur) { *p->nstk = m; return NULL; }
@@ -509,7 +584,7 @@ static bool simple_stmts(struct pp *p)
 /* ---------------------------------------------------------------- compound statements */
 
 /* block: NEWLINE INDENT statements DEDENT | simple_stmts */
-struct dp_py_list pp_block(struct pp *p)
+struct dp_py_list pp_block(struct pp *p, const char *what, int line)
 {
     struct dp_py_list none = {NULL, 0};
     int m = pp_mark(p);
@@ -517,7 +592,8 @@ struct dp_py_list pp_block(struct pp *p)
         p->pos++;
         if (!pp_is_type(p, DP_PY_TOK_INDENT)) {
             struct dp_py_tok *t = pp_tok(p);
-            pp_error_at(p, t->line, t->col, "IndentationError", "expected an indented block");
+            if (t->type == DP_PY_TOK_END || t->type == DP_PY_TOK_DEDENT) t = pp_prev(p);
+            pp_error_at(p, t->line, t->col, "IndentationError", "expected an indented block after %s on line %d", what, line);
             return none;
         }
         p->pos++;
@@ -539,28 +615,32 @@ static void end_from_body(struct dp_py_node *n, struct dp_py_list body)
     }
 }
 
-static bool colon_block(struct pp *p, struct dp_py_list *body)
+/* ':' block, for the statement whose keyword token is kw ("'if' statement", ...) */
+static bool colon_block(struct pp *p, struct dp_py_list *body, const char *what, const struct dp_py_tok *kw)
 {
     if (!pp_expect_op(p, DP_PY_OP_COLON)) return false;
-    *body = pp_block(p);
+    *body = pp_block(p, what, kw->line);
     return !p->failed;
 }
 
 /* if_stmt: 'if' named_expression ':' block (elif_stmt | else_block)? */
 static struct dp_py_node *if_stmt(struct pp *p)
 {
-    struct dp_py_node *n = pp_node(p, DP_PY_If, pp_tok(p));
+    struct dp_py_tok *kw = pp_tok(p);
+    struct dp_py_node *n = pp_node(p, DP_PY_If, kw);
     p->pos++;
     n->v.If.test = pp_named_expression(p);
-    if (!n->v.If.test || !colon_block(p, &n->v.If.body)) return NULL;
+    if (!n->v.If.test || !colon_block(p, &n->v.If.body, kw->kw == DP_PY_KW_elif ? "'elif' statement" : "'if' statement", kw)) return NULL;
     end_from_body(n, n->v.If.body);
     if (pp_is_kw(p, DP_PY_KW_elif)) {
         struct dp_py_node *e = if_stmt(p);
         if (!e) return NULL;
         n->v.If.orelse = pp_list1(p, e);
         end_from_body(n, n->v.If.orelse);
-    } else if (pp_accept_kw(p, DP_PY_KW_else)) {
-        if (!colon_block(p, &n->v.If.orelse)) return NULL;
+    } else if (pp_is_kw(p, DP_PY_KW_else)) {
+        struct dp_py_tok *ek = pp_tok(p);
+        p->pos++;
+        if (!colon_block(p, &n->v.If.orelse, "'else' statement", ek)) return NULL;
         end_from_body(n, n->v.If.orelse);
     }
     return n;
@@ -568,8 +648,10 @@ static struct dp_py_node *if_stmt(struct pp *p)
 
 static bool else_block(struct pp *p, struct dp_py_node *n, struct dp_py_list *orelse)
 {
-    if (pp_accept_kw(p, DP_PY_KW_else)) {
-        if (!colon_block(p, orelse)) return false;
+    if (pp_is_kw(p, DP_PY_KW_else)) {
+        struct dp_py_tok *ek = pp_tok(p);
+        p->pos++;
+        if (!colon_block(p, orelse, "'else' statement", ek)) return false;
         end_from_body(n, *orelse);
     }
     return true;
@@ -577,10 +659,11 @@ static bool else_block(struct pp *p, struct dp_py_node *n, struct dp_py_list *or
 
 static struct dp_py_node *while_stmt(struct pp *p)
 {
-    struct dp_py_node *n = pp_node(p, DP_PY_While, pp_tok(p));
+    struct dp_py_tok *kw = pp_tok(p);
+    struct dp_py_node *n = pp_node(p, DP_PY_While, kw);
     p->pos++;
     n->v.While.test = pp_named_expression(p);
-    if (!n->v.While.test || !colon_block(p, &n->v.While.body)) return NULL;
+    if (!n->v.While.test || !colon_block(p, &n->v.While.body, "'while' statement", kw)) return NULL;
     end_from_body(n, n->v.While.body);
     return else_block(p, n, &n->v.While.orelse) ? n : NULL;
 }
@@ -594,7 +677,7 @@ static struct dp_py_node *for_stmt(struct pp *p, struct dp_py_tok *st, bool is_a
     if (!n->v.For.target) return NULL;
     if (!pp_accept_kw(p, DP_PY_KW_in)) return pp_syntax_error(p);
     n->v.For.iter = pp_star_expressions(p);
-    if (!n->v.For.iter || !colon_block(p, &n->v.For.body)) return NULL;
+    if (!n->v.For.iter || !colon_block(p, &n->v.For.body, "'for' statement", st)) return NULL;
     end_from_body(n, n->v.For.body);
     return else_block(p, n, &n->v.For.orelse) ? n : NULL;
 }
@@ -649,7 +732,7 @@ static struct dp_py_node *with_stmt(struct pp *p, struct dp_py_tok *st, bool is_
         } while (pp_accept_op(p, DP_PY_OP_COMMA));
         n->v.With.items = pp_list(p, m);
     }
-    if (!colon_block(p, &n->v.With.body)) return NULL;
+    if (!colon_block(p, &n->v.With.body, "'with' statement", st)) return NULL;
     end_from_body(n, n->v.With.body);
     return n;
 }
@@ -657,19 +740,21 @@ static struct dp_py_node *with_stmt(struct pp *p, struct dp_py_tok *st, bool is_
 /* try_stmt: 'try' ':' block (finally_block | except_block+ [else] [finally] | except_star_block+ ...) */
 static struct dp_py_node *try_stmt(struct pp *p)
 {
-    struct dp_py_node *n = pp_node(p, DP_PY_Try, pp_tok(p));
+    struct dp_py_tok *kw = pp_tok(p);
+    struct dp_py_node *n = pp_node(p, DP_PY_Try, kw);
     p->pos++;
-    if (!colon_block(p, &n->v.Try.body)) return NULL;
+    if (!colon_block(p, &n->v.Try.body, "'try' statement", kw)) return NULL;
     end_from_body(n, n->v.Try.body);
     int m = pp_mark(p);
     int star = -1;
     while (pp_is_kw(p, DP_PY_KW_except)) {
-        struct dp_py_node *h = pp_node(p, DP_PY_ExceptHandler, pp_tok(p));
+        struct dp_py_tok *ek = pp_tok(p);
+        struct dp_py_node *h = pp_node(p, DP_PY_ExceptHandler, ek);
         p->pos++;
         bool is_star = pp_accept_op(p, DP_PY_OP_STAR);
         if (star >= 0 && star != is_star) {
             *p->nstk = m;
-            return pp_error_tok(p, pp_prev(p), "cannot have both 'except' and 'except*' on the same 'try'");
+            return pp_error_tok(p, ek, "cannot have both 'except' and 'except*' on the same 'try'");
         }
         star = is_star;
         if (!pp_is_op(p, DP_PY_OP_COLON)) {
@@ -690,7 +775,7 @@ static struct dp_py_node *try_stmt(struct pp *p)
             *p->nstk = m;
             return pp_error_tok(p, pp_tok(p), "expected one or more exception types");
         }
-        if (!colon_block(p, &h->v.ExceptHandler.body)) { *p->nstk = m; return NULL; }
+        if (!colon_block(p, &h->v.ExceptHandler.body, is_star ? "'except*' statement" : "'except' statement", ek)) { *p->nstk = m; return NULL; }
         end_from_body(h, h->v.ExceptHandler.body);
         end_from_body(n, h->v.ExceptHandler.body);
         pp_push(p, h);
@@ -698,8 +783,10 @@ static struct dp_py_node *try_stmt(struct pp *p)
     n->v.Try.handlers = pp_list(p, m);
     if (star == 1) n->kind = DP_PY_TryStar;
     if (n->v.Try.handlers.n > 0 && !else_block(p, n, &n->v.Try.orelse)) return NULL;
-    if (pp_accept_kw(p, DP_PY_KW_finally)) {
-        if (!colon_block(p, &n->v.Try.finalbody)) return NULL;
+    if (pp_is_kw(p, DP_PY_KW_finally)) {
+        struct dp_py_tok *fk = pp_tok(p);
+        p->pos++;
+        if (!colon_block(p, &n->v.Try.finalbody, "'finally' statement", fk)) return NULL;
         end_from_body(n, n->v.Try.finalbody);
     } else if (n->v.Try.handlers.n == 0) {
         return pp_error_tok(p, pp_tok(p), "expected 'except' or 'finally' block");
@@ -727,7 +814,7 @@ static struct dp_py_node *func_def(struct pp *p, struct dp_py_tok *st, bool is_a
         if (!n->v.FunctionDef.returns) return NULL;
     }
     n->v.FunctionDef.decorator_list = decos;
-    if (!colon_block(p, &n->v.FunctionDef.body)) return NULL;
+    if (!colon_block(p, &n->v.FunctionDef.body, "function definition", st)) return NULL;
     end_from_body(n, n->v.FunctionDef.body);
     return n;
 }
@@ -746,12 +833,15 @@ static struct dp_py_node *class_def(struct pp *p, struct dp_py_tok *st, struct d
     }
     if (pp_accept_op(p, DP_PY_OP_LPAR)) {
         struct dp_py_node call = {0};
-        if (pp_call_args(p, &call)) return NULL;
+        p->class_args = true;
+        int r = pp_call_args(p, &call);
+        p->class_args = false;
+        if (r) return NULL;
         n->v.ClassDef.bases = call.v.Call.args;
         n->v.ClassDef.keywords = call.v.Call.keywords;
     }
     n->v.ClassDef.decorator_list = decos;
-    if (!colon_block(p, &n->v.ClassDef.body)) return NULL;
+    if (!colon_block(p, &n->v.ClassDef.body, "class definition", st)) return NULL;
     end_from_body(n, n->v.ClassDef.body);
     return n;
 }
@@ -826,7 +916,7 @@ static struct dp_py_node *statement(struct pp *p)
     struct dp_py_tok *t = pp_tok(p);
     if (t->type == DP_PY_TOK_INDENT) {
         pp_leave(p);
-        return pp_error_at(p, t->line, t->end_col, "IndentationError", "unexpected indent");
+        return pp_error_at(p, t->line, t->end_col - 1, "IndentationError", "unexpected indent");
     }
     int m = pp_mark(p);
     bool ok = simple_stmts(p);
@@ -841,7 +931,8 @@ int dp_py_parse(struct dp_arena *a, const char *src, size_t n, const char *path,
 {
     struct pp p = {.a = a, .path = path ? path : "<unknown>", .e = e};
     *out = NULL;
-    int r = dp_py_lex(a, src, n, p.path, &p.lx, e);
+    int version = opts && opts->feature_version ? opts->feature_version : 311;
+    int r = dp_py_lex(a, src, n, p.path, version, &p.lx, e);
     if (r) return r;
     p.whole = &p.lx;
     p.t = p.lx.toks;

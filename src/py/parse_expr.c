@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool starts_expr(struct pp *p)
+bool pp_starts_expr(struct pp *p)
 {
     struct dp_py_tok *t = pp_tok(p);
     switch (t->type) {
@@ -21,6 +21,26 @@ static bool starts_expr(struct pp *p)
                t->op == DP_PY_OP_STAR || t->op == DP_PY_OP_ELLIPSIS;
     default: return false;
     }
+}
+
+bool pp_check_comma(struct pp *p, const struct dp_py_node *elem)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    if (!pp_starts_expr(p) || (t->type == DP_PY_TOK_NAME && t->kw == DP_PY_KW_not)) return true;
+    if (t->type == DP_PY_TOK_OP && t->op != DP_PY_OP_ELLIPSIS && t->op != DP_PY_OP_LBRACE) return true;
+    /* CPython exempts NAME STRING (a misspelt prefix) and a soft keyword at the start */
+    const char *src = p->whole->src;
+    for (int i = 0; i < p->pos; i++) {
+        const struct dp_py_tok *s = &p->t[i];
+        if (s->line == elem->lineno && s->col == elem->col_offset) {
+            if (s->type == DP_PY_TOK_NAME && s->kw > DP_PY_KW_SOFT) return true;
+            if (s->type == DP_PY_TOK_NAME && i + 1 < p->n && p->t[i + 1].type == DP_PY_TOK_STRING && i + 1 == p->pos) return true;
+            break;
+        }
+    }
+    (void)src;
+    pp_error_node(p, elem, "invalid syntax. Perhaps you forgot a comma?");
+    return false;
 }
 
 static struct dp_py_node *make_tuple(struct pp *p, int m, const struct dp_py_tok *st, int ctx)
@@ -146,7 +166,7 @@ struct dp_py_node *pp_star_targets(struct pp *p, int ctx)
         pp_push(p, e);
         if (!pp_is_op(p, DP_PY_OP_COMMA)) break;
         p->pos++;
-        if (!starts_expr(p)) break;
+        if (!pp_starts_expr(p)) break;
     }
     if (pp_mark(p) - m == 1 && !(pp_prev(p)->type == DP_PY_TOK_OP && pp_prev(p)->op == DP_PY_OP_COMMA)) {
         struct dp_py_node *e = (*p->stk)[m];
@@ -213,7 +233,7 @@ static struct dp_py_node *paren_atom(struct pp *p, struct dp_py_tok *st)
         return y;
     }
     struct dp_py_node *e = pp_star_named_expression(p);
-    if (!e) return NULL;
+    if (!e || !pp_check_comma(p, e)) return NULL;
     if (at_for(p)) {
         struct dp_py_node *g = pp_node(p, DP_PY_GeneratorExp, st);
         g->v.GeneratorExp.elt = e;
@@ -227,7 +247,7 @@ static struct dp_py_node *paren_atom(struct pp *p, struct dp_py_tok *st)
         while (pp_accept_op(p, DP_PY_OP_COMMA)) {
             if (pp_is_op(p, DP_PY_OP_RPAR)) break;
             struct dp_py_node *x = pp_star_named_expression(p);
-            if (!x) { *p->nstk = m; return NULL; }
+            if (!x || !pp_check_comma(p, x)) { *p->nstk = m; return NULL; }
             pp_push(p, x);
         }
         if (!pp_expect_op(p, DP_PY_OP_RPAR)) { *p->nstk = m; return NULL; }
@@ -244,7 +264,7 @@ static struct dp_py_node *list_atom(struct pp *p, struct dp_py_tok *st)
     int m = pp_mark(p);
     if (!pp_is_op(p, DP_PY_OP_RSQB)) {
         struct dp_py_node *e = pp_star_named_expression(p);
-        if (!e) return NULL;
+        if (!e || !pp_check_comma(p, e)) return NULL;
         if (at_for(p)) {
             struct dp_py_node *c = pp_node(p, DP_PY_ListComp, st);
             c->v.ListComp.elt = e;
@@ -256,7 +276,7 @@ static struct dp_py_node *list_atom(struct pp *p, struct dp_py_tok *st)
         while (pp_accept_op(p, DP_PY_OP_COMMA)) {
             if (pp_is_op(p, DP_PY_OP_RSQB)) break;
             struct dp_py_node *x = pp_star_named_expression(p);
-            if (!x) { *p->nstk = m; return NULL; }
+            if (!x || !pp_check_comma(p, x)) { *p->nstk = m; return NULL; }
             pp_push(p, x);
         }
     }
@@ -279,19 +299,25 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
     int mk = pp_mark(p);
     struct dp_py_node *first_key = NULL, *first;
     bool is_dict;
-    if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
+    if (pp_is_op(p, DP_PY_OP_DOUBLESTAR)) {
+        struct dp_py_tok *dst = pp_tok(p);
+        p->pos++;
         first = pp_bitwise_or(p);
         if (!first) return NULL;
+        if (at_for(p)) return pp_error_tok(p, dst, "dict unpacking cannot be used in dict comprehension");
         is_dict = true;
     } else {
         first = pp_star_named_expression(p);
-        if (!first) return NULL;
+        if (!first || !pp_check_comma(p, first)) return NULL;
         is_dict = pp_is_op(p, DP_PY_OP_COLON);
         if (is_dict) {
+            struct dp_py_tok *colon = pp_tok(p);
             p->pos++;
             first_key = first;
+            if (pp_is_op(p, DP_PY_OP_RBRACE) || pp_is_op(p, DP_PY_OP_COMMA))
+                return pp_error_tok(p, colon, "expression expected after dictionary key and ':'");
             first = pp_expression(p);
-            if (!first) return NULL;
+            if (!first || !pp_check_comma(p, first)) return NULL;
             if (at_for(p)) {
                 struct dp_py_node *c = pp_node(p, DP_PY_DictComp, st);
                 c->v.DictComp.key = first_key;
@@ -313,7 +339,7 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
         while (pp_accept_op(p, DP_PY_OP_COMMA)) {
             if (pp_is_op(p, DP_PY_OP_RBRACE)) break;
             struct dp_py_node *x = pp_star_named_expression(p);
-            if (!x) { *p->nstk = mk; return NULL; }
+            if (!x || !pp_check_comma(p, x)) { *p->nstk = mk; return NULL; }
             pp_push(p, x);
         }
         if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = mk; return NULL; }
@@ -332,11 +358,16 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
             v = pp_bitwise_or(p);
         } else {
             k = pp_expression(p);
-            if (!k) { *p->nstk = mk; return NULL; }
+            if (!k || !pp_check_comma(p, k)) { *p->nstk = mk; return NULL; }
+            struct dp_py_tok *colon = pp_tok(p);
             if (!pp_expect_op(p, DP_PY_OP_COLON)) { *p->nstk = mk; return NULL; }
+            if (pp_is_op(p, DP_PY_OP_RBRACE) || pp_is_op(p, DP_PY_OP_COMMA)) {
+                *p->nstk = mk;
+                return pp_error_tok(p, colon, "expression expected after dictionary key and ':'");
+            }
             v = pp_expression(p);
         }
-        if (!v) { *p->nstk = mk; return NULL; }
+        if (!v || !pp_check_comma(p, v)) { *p->nstk = mk; return NULL; }
         pp_push(p, k);
         pp_push(p, v);
     }
@@ -405,6 +436,7 @@ int pp_call_args(struct pp *p, struct dp_py_node *call)
     int nkw = 0, capkw = 512;
     bool seen_kw = false, seen_kwunpack = false;
     int rc = -1;
+    struct dp_py_tok *first_arg = pp_tok(p);
     while (!pp_is_op(p, DP_PY_OP_RPAR)) {
         struct dp_py_tok *it = pp_tok(p);
         struct dp_py_node *k = NULL;
@@ -413,7 +445,7 @@ int pp_call_args(struct pp *p, struct dp_py_node *call)
             s->v.Starred.value = pp_expression(p);
             if (!s->v.Starred.value) goto out;
             pp_end(p, s);
-            if (seen_kwunpack) { pp_error_node(p, s, "iterable argument unpacking follows keyword argument unpacking"); goto out; }
+            if (seen_kwunpack) { pp_error_tok(p, first_arg, "iterable argument unpacking follows keyword argument unpacking"); goto out; }
             pp_push(p, s);
             nargs++;
         } else if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
@@ -432,7 +464,8 @@ int pp_call_args(struct pp *p, struct dp_py_node *call)
             seen_kw = true;
         } else {
             struct dp_py_node *e = pp_named_expression(p);
-            if (!e) goto out;
+            if (!e || !pp_check_comma(p, e)) goto out;
+            if (at_for(p) && p->class_args) { pp_syntax_error(p); goto out; }
             if (at_for(p)) {
                 struct dp_py_node *g = pp_node(p, DP_PY_GeneratorExp, open);
                 g->v.GeneratorExp.elt = e;
@@ -451,8 +484,8 @@ int pp_call_args(struct pp *p, struct dp_py_node *call)
                 pp_error_node(p, e, "expression cannot contain assignment, perhaps you meant \"==\"?");
                 goto out;
             }
-            if (seen_kwunpack) { pp_error_node(p, e, "positional argument follows keyword argument unpacking"); goto out; }
-            if (seen_kw) { pp_error_node(p, e, "positional argument follows keyword argument"); goto out; }
+            if (seen_kwunpack) { pp_error_far(p, "positional argument follows keyword argument unpacking"); goto out; }
+            if (seen_kw) { pp_error_far(p, "positional argument follows keyword argument"); goto out; }
             pp_push(p, e);
             nargs++;
         }
@@ -826,8 +859,11 @@ struct dp_py_node *pp_params(struct pp *p, bool lambda)
             if (star) return pp_error_tok(p, t, "* argument may appear only once");
             star = true;
             if (pp_is_op(p, DP_PY_OP_COMMA) || pp_is_op(p, close)) {
-                if (pp_is_op(p, close) || (pp_peek(p, 1)->type == DP_PY_TOK_OP && pp_peek(p, 1)->op == close))
+                struct dp_py_tok *nx = pp_peek(p, 1);
+                if (pp_is_op(p, close) || (nx->type == DP_PY_TOK_OP && (nx->op == close || nx->op == DP_PY_OP_DOUBLESTAR))) {
+                    if (lambda) return pp_error_tok(p, pp_is_op(p, close) ? pp_tok(p) : nx, "named arguments must follow bare *");
                     return pp_error_tok(p, t, "named arguments must follow bare *");
+                }
             } else {
                 A->vararg = param(p, lambda, true);
                 if (!A->vararg) return NULL;
@@ -991,7 +1027,7 @@ struct dp_py_node *pp_star_expressions(struct pp *p)
     int m = pp_mark(p);
     pp_push(p, e);
     while (pp_accept_op(p, DP_PY_OP_COMMA)) {
-        if (!starts_expr(p)) break;
+        if (!pp_starts_expr(p)) break;
         struct dp_py_node *x = pp_star_expression(p);
         if (!x) { *p->nstk = m; return NULL; }
         pp_push(p, x);
@@ -1012,7 +1048,7 @@ struct dp_py_node *pp_yield_expr(struct pp *p)
         return n;
     }
     struct dp_py_node *n = pp_node(p, DP_PY_Yield, st);
-    if (starts_expr(p)) {
+    if (pp_starts_expr(p)) {
         n->v.Yield.value = pp_star_expressions(p);
         if (!n->v.Yield.value) return NULL;
     }

@@ -22,6 +22,7 @@ struct pp {
     struct dp_py_node ***stk;    /* scratch stack for building lists (shared with sub-parsers) */
     int *nstk, *capstk;
     int fdepth;                  /* f-string nesting */
+    bool class_args;             /* parsing class bases: a bare generator expression is invalid */
 };
 
 /* tokens */
@@ -49,7 +50,12 @@ static inline struct dp_py_tok *pp_prev(struct pp *p) { return &p->t[p->pos > 0 
 void *pp_error_tok(struct pp *p, const struct dp_py_tok *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *pp_error_node(struct pp *p, const struct dp_py_node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *pp_error_at(struct pp *p, int line, int col_byte, const char *cls, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void *pp_syntax_error(struct pp *p);          /* "invalid syntax" at the furthest token */
+void *pp_error_col(struct pp *p, int line, int col1, const char *cls, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void *pp_syntax_error(struct pp *p);
+void *pp_error_far(struct pp *p, const char *msg);     /* msg at the furthest token read */
+bool pp_starts_expr(struct pp *p);                     /* can the current token start an expression? */
+/* "Perhaps you forgot a comma?" when another expression follows elem inside brackets */
+bool pp_check_comma(struct pp *p, const struct dp_py_node *elem);          /* "invalid syntax" at the furthest token */
 bool pp_expect_op(struct pp *p, int op);      /* consumes or reports */
 bool pp_enter(struct pp *p);                  /* recursion guard; false (with an error) when too deep */
 static inline void pp_leave(struct pp *p) { p->depth--; }
@@ -100,7 +106,8 @@ struct dp_py_node *pp_strings(struct pp *p);
 struct dp_py_node *pp_subparse_fexpr(struct pp *p, uint32_t start, uint32_t end);
 
 /* statements (parse.c) */
-struct dp_py_list pp_block(struct pp *p);
+/* what and line name the statement for "expected an indented block after ..." */
+struct dp_py_list pp_block(struct pp *p, const char *what, int line);
 
 /* patterns (parse_pattern.c): 'match' statement, p->pos at 'match' */
 struct dp_py_node *pp_match_stmt(struct pp *p);

@@ -356,6 +356,7 @@ struct dp_py_node *pp_match_stmt(struct pp *p)
     n->v.Match.subject = subj;
     while (!pp_is_type(p, DP_PY_TOK_DEDENT) && !pp_is_type(p, DP_PY_TOK_END)) {
         if (!pp_is_kw(p, DP_PY_KW_case)) { *p->nstk = m; return pp_syntax_error(p); }
+        int case_line = pp_tok(p)->line;
         p->pos++;
         struct dp_py_node *c = pp_node(p, DP_PY_match_case, pp_tok(p));
         c->v.match_case.pattern = patterns(p);
@@ -365,7 +366,7 @@ struct dp_py_node *pp_match_stmt(struct pp *p)
             if (!c->v.match_case.guard) { *p->nstk = m; return NULL; }
         }
         if (!pp_expect_op(p, DP_PY_OP_COLON)) { *p->nstk = m; return NULL; }
-        c->v.match_case.body = pp_block(p);
+        c->v.match_case.body = pp_block(p, "'case' statement", case_line);
         if (p->failed) { *p->nstk = m; return NULL; }
         struct dp_py_list b = c->v.match_case.body;
         if (b.n) { n->end_lineno = b.items[b.n - 1]->end_lineno; n->end_col_offset = b.items[b.n - 1]->end_col_offset; }

@@ -4,6 +4,8 @@
 #include "base/str.h"
 #include "py/literal.h"
 #include "py/parse_int.h"
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,19 @@ struct fs {
     const char *kind;   /* "u" when the concatenation starts with a u'' literal (3.11 marks every piece) */
 };
 
+/* Errors inside a string literal: CPython reports them just past the token's end, counting the
+ * column in bytes. */
+static void str_error(struct fs *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void str_error(struct fs *f, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pp_error_col(f->p, f->tok->end_line, f->tok->end_col + 1, "SyntaxError", "%s", msg);
+}
+
 /* Appends literal text s[i..j) (escapes decoded unless raw). */
 static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t j, bool bytes)
 {
@@ -23,7 +38,7 @@ static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t 
         if (bytes)
             for (uint32_t k = i; k < j; k++)
                 if ((unsigned char)f->src[k] >= 0x80) {
-                    pp_error_tok(f->p, f->tok, "bytes can only contain ASCII literal characters");
+                    str_error(f, "bytes can only contain ASCII literal characters");
                     return false;
                 }
         dp_sbuf_put(lit, f->src + i, j - i);
@@ -35,9 +50,9 @@ static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t 
                   : dp_py_unescape_str(lit, f->src + i, j - i, &bad, &why);
     if (r) {
         if (bytes && why && strstr(why, "ASCII"))
-            pp_error_tok(f->p, f->tok, "%s", why);
+            str_error(f, "%s", why);
         else
-            pp_error_tok(f->p, f->tok, "%s", why ? why : "invalid escape");
+            str_error(f, "%s", why ? why : "invalid escape");
         return false;
     }
     return true;
@@ -82,10 +97,18 @@ static int64_t find_expr_end(struct fs *f, uint32_t i, uint32_t e)
     int depth = 0;
     while (i < e) {
         char c = s[i];
+        if (f->p->version < 312 && c == '\\') {
+            str_error(f, "f-string expression part cannot include a backslash");
+            return -1;
+        }
+        if (f->p->version < 312 && c == '#') {
+            str_error(f, "f-string expression part cannot include '#'");
+            return -1;
+        }
         if (c == '\'' || c == '"') { i = skip_string(s, i, e); continue; }
         if (c == '[' || c == '(' || c == '{') { depth++; i++; continue; }
         if (c == ']' || c == ')') {
-            if (depth == 0) { pp_error_tok(f->p, f->tok, "f-string: unmatched '%c'", c); return -1; }
+            if (depth == 0) { str_error(f, "f-string: unmatched '%c'", c); return -1; }
             depth--; i++; continue;
         }
         if (c == '}' && depth > 0) { depth--; i++; continue; }
@@ -97,7 +120,7 @@ static int64_t find_expr_end(struct fs *f, uint32_t i, uint32_t e)
         }
         i++;
     }
-    pp_error_tok(f->p, f->tok, "f-string: expecting '}'");
+    str_error(f, "f-string: expecting '}'");
     return -1;
 }
 
@@ -115,11 +138,11 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
 {
     struct pp *p = f->p;
     const char *s = f->src;
-    if (level >= 2) { pp_error_tok(p, f->tok, "f-string: expressions nested too deeply"); return -1; }
+    if (level >= 2) { str_error(f, "f-string: expressions nested too deeply"); return -1; }
     int64_t k = find_expr_end(f, i, e);
     if (k < 0) return -1;
     uint32_t xs = i, xe = (uint32_t)k;
-    if (only_space(s, xs, xe)) { pp_error_tok(p, f->tok, "f-string: empty expression not allowed"); return -1; }
+    if (only_space(s, xs, xe)) { str_error(f, "f-string: empty expression not allowed"); return -1; }
     bool debug = false;
     uint32_t dbg_end = 0;
     if (s[k] == '=') {
@@ -133,7 +156,7 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         k++;
         char c = k < e ? s[k] : 0;
         if (c != 's' && c != 'r' && c != 'a') {
-            pp_error_tok(p, f->tok, "f-string: invalid conversion character: expected 's', 'r', or 'a'");
+            str_error(f, "f-string: invalid conversion character: expected 's', 'r', or 'a'");
             return -1;
         }
         conversion = c;
@@ -160,7 +183,7 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         spec->v.JoinedStr.values = pp_list(p, m);
         k = r;
     }
-    if (k >= e || s[k] != '}') { pp_error_tok(p, f->tok, "f-string: expecting '}'"); return -1; }
+    if (k >= e || s[k] != '}') { str_error(f, "f-string: expecting '}'"); return -1; }
     k++;
     if (debug) {
         dp_sbuf_put(lit, s + xs, dbg_end - xs);
@@ -207,14 +230,14 @@ static int64_t fstr_body(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *l
         }
         if (c == '}') {
             if (level > 0) return i;
-            pp_error_tok(f->p, f->tok, "f-string: single '}' is not allowed");
+            str_error(f, "f-string: single '}' is not allowed");
             return -1;
         }
         int64_t r = fstr_field(f, i + 1, e, lit, level);
         if (r < 0) return -1;
         i = (uint32_t)r;
     }
-    if (level > 0) { pp_error_tok(f->p, f->tok, "f-string: expecting '}'"); return -1; }
+    if (level > 0) { str_error(f, "f-string: expecting '}'"); return -1; }
     return e;
 }
 
