@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 WARN    += -Werror
 endif
 CPPFLAGS := -Isrc -MMD -MP
-LDLIBS  := -lm -lpthread
+LDLIBS  := -lm -lpthread -lpcre2-8
 BUILD   ?= build
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
@@ -55,9 +55,11 @@ FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=u
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined" build-fuzz/libdpoison.a
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang -std=c11 -D_GNU_SOURCE -Isrc $(FUZZ_FLAGS) -o build-fuzz/$$n $$f build-fuzz/libdpoison.a -lm -lpthread || exit 1; \
+	  clang -std=c11 -D_GNU_SOURCE -Isrc $(FUZZ_FLAGS) -o build-fuzz/$$n $$f build-fuzz/libdpoison.a $(LDLIBS) || exit 1; \
 	  mkdir -p build-fuzz/corpus-$$n; \
-	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus-$$n fuzz/seeds/$$n 2>&1 | tail -3 || exit 1; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+	    build-fuzz/corpus-$$n fuzz/seeds/$$n >build-fuzz/$$n.log 2>&1 || { tail -40 build-fuzz/$$n.log; exit 1; }; \
+	  tail -2 build-fuzz/$$n.log; \
 	done
 
 clean:

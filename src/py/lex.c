@@ -2,6 +2,8 @@
  * cookie), then scanned once into a token array the parser can back up in freely. Indentation
  * uses CPython's rule: tabs to multiples of 8, checked against tab size 1 for TabError. */
 #include "py/lex.h"
+#include "base/unicode.h"
+#include "py/repr.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,10 +124,7 @@ static int scan_fexpr(struct lx *x, char q, bool triple, int nest)
         if (x->pos >= x->n) return -1;
         unsigned char c = (unsigned char)x->s[x->pos];
         if (c == '\n' && !triple && depth == 0) return -1;
-        if (c == q && !triple) return -1;
-        if (triple && c == q && x->pos + 2 < x->n && x->s[x->pos + 1] == q && x->s[x->pos + 2] == q)
-            return -1;
-        if (c == '\'' || c == '"') {
+        if (c == '\'' || c == '"') {   /* PEP 701: any string, even with the same quotes */
             if (scan_string(x, x->pos, 0)) return x->failed ? DP_ESYNTAX : -1;
             continue;
         }
@@ -495,18 +494,16 @@ static int lex_name(struct lx *x)
         if (k == 2) cp = ((uint32_t)(c & 0x1F) << 6) | (x->s[i + 1] & 0x3F);
         else if (k == 3) cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(x->s[i + 1] & 0x3F) << 6) | (x->s[i + 2] & 0x3F);
         else if (k == 4) cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(x->s[i + 1] & 0x3F) << 12) | ((uint32_t)(x->s[i + 2] & 0x3F) << 6) | (x->s[i + 3] & 0x3F);
-        /* a few common non-identifier characters, reported as CPython does */
-        if (cp == 0xA0 || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D || cp == 0x2013 ||
-            cp == 0x2014 || cp == 0x20AC || cp == 0xA7 || cp == 0xB0 || cp == 0x2026 || cp == 0xB7 ||
-            cp == 0xD7 || cp == 0xF7 || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B) {
+        bool ok = i == start ? dp_unicode_xid_start(cp) : dp_unicode_xid_continue(cp);
+        if (!ok) {
             char buf[80], ch[8] = {0};
             memcpy(ch, x->s + i, k);
-            if (cp == 0xA0 || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B)
-                snprintf(buf, sizeof buf, "U+%04X", cp);
-            else
+            if (dp_py_isprintable(cp)) {
                 snprintf(buf, sizeof buf, "'%s' (U+%04X)", ch, cp);
-            return lx_error_at(x, i, "SyntaxError",
-                               (cp == 0xA0 || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B) ? "invalid non-printable character %s" : "invalid character %s", buf);
+                return lx_error_at(x, i, "SyntaxError", "invalid character %s", buf);
+            }
+            snprintf(buf, sizeof buf, "U+%04X", cp);
+            return lx_error_at(x, i, "SyntaxError", "invalid non-printable character %s", buf);
         }
         i += k - 1;
     }

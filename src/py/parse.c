@@ -1,6 +1,7 @@
 /* Python parser, part 1: parser state, errors, node helpers, and the statement grammar
  * (file, simple and compound statements, blocks, decorators, imports). Expressions are in
  * parse_expr.c, strings in parse_str.c, match patterns in parse_pattern.c. */
+#include "base/unicode.h"
 #include "py/parse.h"
 #include "py/parse_int.h"
 #include <stdarg.h>
@@ -123,7 +124,18 @@ void pp_span(struct dp_py_node *n, const struct dp_py_node *a, const struct dp_p
 
 const char *pp_ident(struct pp *p, const struct dp_py_tok *t)
 {
-    return dp_arena_strndup(p->a, p->whole->src + t->start, t->end - t->start);
+    const char *s = p->whole->src + t->start;
+    size_t n = t->end - t->start;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) {
+            /* PEP 3131: identifiers are NFKC-normalized */
+            struct dp_sbuf b = {0};
+            dp_unicode_nfkc(&b, s, n);
+            const char *r = dp_arena_strndup(p->a, b.p, b.n);
+            dp_sbuf_free(&b);
+            return r;
+        }
+    return dp_arena_strndup(p->a, s, n);
 }
 
 struct dp_py_node *pp_name(struct pp *p, int ctx)

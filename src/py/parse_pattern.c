@@ -124,7 +124,7 @@ static struct dp_py_node *mapping_pattern(struct pp *p, struct dp_py_tok *st)
     }
     if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = m; return NULL; }
     int cnt = (pp_mark(p) - m) / 2;
-    struct dp_py_node **items = *p->stk + m;
+    struct dp_py_node **items = cnt ? *p->stk + m : NULL;
     n->v.MatchMapping.keys.n = n->v.MatchMapping.patterns.n = cnt;
     n->v.MatchMapping.keys.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
     n->v.MatchMapping.patterns.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
@@ -170,7 +170,7 @@ static struct dp_py_node *class_pattern(struct pp *p, struct dp_py_node *cls)
         if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
     }
     if (!pp_expect_op(p, DP_PY_OP_RPAR)) { *p->nstk = m; return NULL; }
-    struct dp_py_node **items = *p->stk + m;
+    struct dp_py_node **items = npos + nk ? *p->stk + m : NULL;
     struct dp_py_list pl = {NULL, npos}, kl = {NULL, nk};
     if (npos) { pl.items = dp_arena_alloc(p->a, (size_t)npos * sizeof(void *)); memcpy(pl.items, items, (size_t)npos * sizeof(void *)); }
     if (nk) { kl.items = dp_arena_alloc(p->a, (size_t)nk * sizeof(void *)); memcpy(kl.items, items + npos, (size_t)nk * sizeof(void *)); }

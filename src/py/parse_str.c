@@ -251,6 +251,21 @@ static void body_span(const struct pp *p, const struct dp_py_tok *t, uint32_t *b
     *be = t->end - q;
 }
 
+/* Python 3.11 gives every piece of an f-string (recursively, format specs' pieces too) the
+ * location of the whole concatenation; a format spec keeps its token's. */
+static void locate_pieces(struct dp_py_node *js, const struct dp_py_node *whole)
+{
+    for (int i = 0; i < js->v.JoinedStr.values.n; i++) {
+        struct dp_py_node *c = js->v.JoinedStr.values.items[i];
+        c->lineno = whole->lineno;
+        c->col_offset = whole->col_offset;
+        c->end_lineno = whole->end_lineno;
+        c->end_col_offset = whole->end_col_offset;
+        if (c->kind == DP_PY_FormattedValue && c->v.FormattedValue.format_spec)
+            locate_pieces(c->v.FormattedValue.format_spec, whole);
+    }
+}
+
 /* atom: STRING+ */
 struct dp_py_node *pp_strings(struct pp *p)
 {
@@ -303,6 +318,7 @@ struct dp_py_node *pp_strings(struct pp *p)
     }
     dp_sbuf_free(&lit);
     pp_end(p, n);
+    if (any_f && p->version < 312) locate_pieces(n, n);
     return n;
 }
 

@@ -6,6 +6,7 @@
 #   tests/py/corpus312/NAME.py  -> NAME.dump (+ NAME.attrs.dump) from python3.12 (3.12-only syntax)
 #   tests/py/errors/NAME.py     -> NAME.err: "LINE:COL: ErrorClass" then CPython's message
 # Idempotent. Without python3.12 the 3.12 files are left as committed. Usage: sh tools/ref/gen_ast_golden.sh
+# shellcheck disable=SC2046,SC2086  # word splitting of the case lists is intended
 set -eu
 cd "$(dirname "$0")/../.."
 PY311=/usr/bin/python3
