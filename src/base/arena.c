@@ -55,6 +55,13 @@ void dp_arena_init(struct dp_arena *a, size_t block_size)
 
 void *dp_arena_alloc(struct dp_arena *a, size_t n)
 {
+    void *p = dp_arena_alloc_raw(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *dp_arena_alloc_raw(struct dp_arena *a, size_t n)
+{
     n = (n + 15) & ~(size_t)15;
     struct dp_arena_block *b = a->head;
     if (!b || b->cap - b->len < n) {
@@ -76,7 +83,6 @@ void *dp_arena_alloc(struct dp_arena *a, size_t n)
     void *p = b->data + b->len;
     b->len += n;
     a->used += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -86,6 +92,23 @@ char *dp_arena_strndup(struct dp_arena *a, const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = 0;
     return p;
+}
+
+void dp_arena_reset(struct dp_arena *a)
+{
+    struct dp_arena_block *keep = NULL, *b = a->head;
+    while (b) {
+        struct dp_arena_block *n = b->next;
+        if (!keep && b->cap == a->block_size) keep = b;
+        else free(b);
+        b = n;
+    }
+    if (keep) {
+        keep->next = NULL;
+        keep->len = 0;
+    }
+    a->head = keep;
+    a->used = 0;
 }
 
 void dp_arena_free(struct dp_arena *a)

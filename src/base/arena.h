@@ -16,6 +16,10 @@ void dp_arena_init(struct dp_arena *a, size_t block_size);
 void *dp_arena_alloc(struct dp_arena *a, size_t n);
 /* Copy of s[0..n) plus a NUL terminator, owned by the arena. */
 char *dp_arena_strndup(struct dp_arena *a, const char *s, size_t n);
+/* Like dp_arena_alloc but the memory is not zeroed (for buffers filled right away). */
+void *dp_arena_alloc_raw(struct dp_arena *a, size_t n);
+/* Frees everything allocated so far but keeps one block for reuse (cheap per-file reuse). */
+void dp_arena_reset(struct dp_arena *a);
 void dp_arena_free(struct dp_arena *a);
 
 /* Helpers that abort with a message on out-of-memory (OOM is not an input error). */

@@ -56,6 +56,8 @@ int dp_cmd_ast(int argc, char **argv)
     int nfiles = argc - first, failed = 0;
     struct dp_py_parse_opts popt = {.feature_version = dopt.feature_version};
     struct dp_sbuf out = {0};
+    struct dp_arena a;
+    dp_arena_init(&a, 1 << 20);
     for (int i = first; i < argc; i++) {
         struct dp_error e = {0};
         char *src;
@@ -65,8 +67,6 @@ int dp_cmd_ast(int argc, char **argv)
             failed++;
             continue;
         }
-        struct dp_arena a;
-        dp_arena_init(&a, 1 << 20);
         struct dp_py_node *root;
         if (dp_py_parse(&a, src, n, argv[i], &popt, &root, &e)) {
             char buf[1200];
@@ -80,9 +80,10 @@ int dp_cmd_ast(int argc, char **argv)
             dp_sbuf_putc(&out, '\n');
             fwrite(out.p, 1, out.n, stdout);
         }
-        dp_arena_free(&a);
+        dp_arena_reset(&a);
         free(src);
     }
+    dp_arena_free(&a);
     dp_sbuf_free(&out);
     if (parse_only) fprintf(stderr, "parsed %d files, %d errors\n", nfiles, failed);
     return failed ? 1 : 0;

@@ -28,6 +28,8 @@ struct lx {
     int pline[MAX_PAREN], pcol[MAX_PAREN];
     int ind[MAX_INDENT + 1], altind[MAX_INDENT + 1], nind;
     int version;              /* 311: f-strings end at their first closing quote; 312: PEP 701 */
+    int *hint;                /* line_of's cache (points at hint_store) */
+    int hint_store;
     bool failed;
 };
 
@@ -49,10 +51,24 @@ const char *dp_py_kw_str(int kw) { return kw > 0 && kw <= DP_PY_KW__ ? kw_strs[k
 
 static int kw_lookup(const char *p, size_t n)
 {
+    /* keywords grouped by length, so a name is compared with at most nine of them */
+    static const int by_len[9][10] = {
+        {0},
+        {DP_PY_KW__},
+        {DP_PY_KW_as, DP_PY_KW_if, DP_PY_KW_in, DP_PY_KW_is, DP_PY_KW_or},
+        {DP_PY_KW_and, DP_PY_KW_def, DP_PY_KW_del, DP_PY_KW_for, DP_PY_KW_not, DP_PY_KW_try},
+        {DP_PY_KW_None, DP_PY_KW_True, DP_PY_KW_elif, DP_PY_KW_else, DP_PY_KW_from, DP_PY_KW_pass,
+         DP_PY_KW_with, DP_PY_KW_case, DP_PY_KW_type},
+        {DP_PY_KW_False, DP_PY_KW_async, DP_PY_KW_await, DP_PY_KW_break, DP_PY_KW_class,
+         DP_PY_KW_raise, DP_PY_KW_while, DP_PY_KW_yield, DP_PY_KW_match},
+        {DP_PY_KW_assert, DP_PY_KW_except, DP_PY_KW_global, DP_PY_KW_import, DP_PY_KW_lambda,
+         DP_PY_KW_return},
+        {DP_PY_KW_finally},
+        {DP_PY_KW_continue, DP_PY_KW_nonlocal},
+    };
     if (n < 1 || n > 8) return DP_PY_KW_NONE;
-    for (int k = 1; k <= DP_PY_KW__; k++)
-        if (k != DP_PY_KW_SOFT && strlen(kw_strs[k]) == n && memcmp(kw_strs[k], p, n) == 0)
-            return k;
+    for (const int *k = by_len[n]; *k; k++)
+        if (kw_strs[*k][0] == p[0] && memcmp(kw_strs[*k], p, n) == 0) return *k;
     return DP_PY_KW_NONE;
 }
 
@@ -69,10 +85,18 @@ int dp_py_char_col(const struct dp_py_lexer_out *lx, int line, uint32_t off)
 static int line_of(const struct lx *x, size_t off)
 {
     int lo = 1, hi = x->nlines;
+    /* tokens come in order: try the hint's line and the next few first */
+    int h = x->hint[0];
+    if (h >= 1 && h <= x->nlines && x->ls[h] <= off) {
+        for (int k = 0; k < 4 && h <= x->nlines; k++, h++)
+            if (h == x->nlines || x->ls[h + 1] > off) { x->hint[0] = h; return h; }
+        lo = h;
+    }
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
         if (x->ls[mid] <= off) lo = mid; else hi = mid - 1;
     }
+    x->hint[0] = lo;
     return lo;
 }
 
@@ -85,6 +109,7 @@ static int lx_error_at(struct lx *x, size_t off, const char *cls, const char *fm
     char msg[400];
     snprintf(msg, sizeof msg, fmt, arg);
     struct dp_py_lexer_out tmp = {.src = x->s, .len = x->n, .line_start = x->ls, .nlines = x->nlines};
+    if (!x->hint) x->hint = &x->hint_store;
     dp_error_set(x->e, DP_ESYNTAX, x->path, line, dp_py_char_col(&tmp, line, (uint32_t)off),
                  "%s: %s", cls, msg);
     return DP_ESYNTAX;
@@ -351,18 +376,46 @@ static int lex_number(struct lx *x)
 
 /* ---------------------------------------------------------------- operators */
 
+/* longest operator at p (avail bytes), or 0 */
 static int match_op(const char *p, size_t avail)
 {
-    int best = 0;
-    size_t bestlen = 0;
-    for (int op = 1; op < DP_PY_OP_COUNT; op++) {
-        size_t k = strlen(op_strs[op]);
-        if (k > bestlen && k <= avail && memcmp(p, op_strs[op], k) == 0) {
-            best = op;
-            bestlen = k;
-        }
+    char c1 = avail > 1 ? p[1] : 0, c2 = avail > 2 ? p[2] : 0;
+    bool eq = c1 == '=';
+    switch (p[0]) {
+    case '(': return DP_PY_OP_LPAR;
+    case ')': return DP_PY_OP_RPAR;
+    case '[': return DP_PY_OP_LSQB;
+    case ']': return DP_PY_OP_RSQB;
+    case '{': return DP_PY_OP_LBRACE;
+    case '}': return DP_PY_OP_RBRACE;
+    case ',': return DP_PY_OP_COMMA;
+    case ';': return DP_PY_OP_SEMI;
+    case '~': return DP_PY_OP_TILDE;
+    case ':': return eq ? DP_PY_OP_COLONEQUAL : DP_PY_OP_COLON;
+    case '+': return eq ? DP_PY_OP_PLUSEQUAL : DP_PY_OP_PLUS;
+    case '%': return eq ? DP_PY_OP_PERCENTEQUAL : DP_PY_OP_PERCENT;
+    case '&': return eq ? DP_PY_OP_AMPEREQUAL : DP_PY_OP_AMPER;
+    case '|': return eq ? DP_PY_OP_VBAREQUAL : DP_PY_OP_VBAR;
+    case '^': return eq ? DP_PY_OP_CIRCUMFLEXEQUAL : DP_PY_OP_CIRCUMFLEX;
+    case '@': return eq ? DP_PY_OP_ATEQUAL : DP_PY_OP_AT;
+    case '=': return eq ? DP_PY_OP_EQEQUAL : DP_PY_OP_EQUAL;
+    case '!': return eq ? DP_PY_OP_NOTEQUAL : DP_PY_OP_EXCLAMATION;
+    case '-': return eq ? DP_PY_OP_MINEQUAL : c1 == '>' ? DP_PY_OP_RARROW : DP_PY_OP_MINUS;
+    case '.': return c1 == '.' && c2 == '.' ? DP_PY_OP_ELLIPSIS : DP_PY_OP_DOT;
+    case '*':
+        if (c1 == '*') return c2 == '=' ? DP_PY_OP_DOUBLESTAREQUAL : DP_PY_OP_DOUBLESTAR;
+        return eq ? DP_PY_OP_STAREQUAL : DP_PY_OP_STAR;
+    case '/':
+        if (c1 == '/') return c2 == '=' ? DP_PY_OP_DOUBLESLASHEQUAL : DP_PY_OP_DOUBLESLASH;
+        return eq ? DP_PY_OP_SLASHEQUAL : DP_PY_OP_SLASH;
+    case '<':
+        if (c1 == '<') return c2 == '=' ? DP_PY_OP_LEFTSHIFTEQUAL : DP_PY_OP_LEFTSHIFT;
+        return eq ? DP_PY_OP_LESSEQUAL : DP_PY_OP_LESS;
+    case '>':
+        if (c1 == '>') return c2 == '=' ? DP_PY_OP_RIGHTSHIFTEQUAL : DP_PY_OP_RIGHTSHIFT;
+        return eq ? DP_PY_OP_GREATEREQUAL : DP_PY_OP_GREATER;
+    default: return 0;
     }
-    return best;
 }
 
 static int lex_op(struct lx *x)
@@ -441,8 +494,6 @@ static int lex_indent(struct lx *x)
             continue;
         }
         int top = x->ind[x->nind], atop = x->altind[x->nind];
-        size_t eol = x->pos;
-        while (eol < x->n && x->s[eol] != '\n') eol++;
         if (col == top) {
             if (alt != atop) return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
         } else if (col > top) {
@@ -457,8 +508,11 @@ static int lex_indent(struct lx *x)
                 x->nind--;
                 push_tok(x, DP_PY_TOK_DEDENT, x->pos, x->pos);
             }
-            if (col != x->ind[x->nind])
-                return lx_error_at(x, eol, "IndentationError", "%s", "unindent does not match any outer indentation level");
+            if (col != x->ind[x->nind]) {
+                const char *eol = memchr(x->s + x->pos, '\n', x->n - x->pos);
+                return lx_error_at(x, eol ? (size_t)(eol - x->s) : x->n, "IndentationError", "%s",
+                                   "unindent does not match any outer indentation level");
+            }
             if (alt != x->altind[x->nind])
                 return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
         }
@@ -609,9 +663,12 @@ static void normalize(struct dp_arena *a, const char *src, size_t n, struct dp_p
 {
     if (n >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) { src += 3; n -= 3; }
     bool l1 = latin1_cookie(src, n);
-    char *d = dp_arena_alloc(a, n * 2 + 2);
+    char *d = dp_arena_alloc_raw(a, n * 2 + 2);
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
+    if (!l1 && !memchr(src, '\r', n)) {   /* the common case: nothing to translate */
+        memcpy(d, src, n);
+        k = n;
+    } else for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)src[i];
         if (c == '\r') {
             d[k++] = '\n';
@@ -628,11 +685,12 @@ static void normalize(struct dp_arena *a, const char *src, size_t n, struct dp_p
     o->src = d;
     o->len = k;
     int lines = 1;
-    for (size_t i = 0; i < k; i++) if (d[i] == '\n') lines++;
+    for (const char *q = d; (q = memchr(q, '\n', (size_t)(d + k - q))) != NULL; q++) lines++;
     uint32_t *ls = dp_arena_alloc(a, (size_t)(lines + 2) * sizeof *ls);
     int L = 1;
     ls[1] = 0;
-    for (size_t i = 0; i < k; i++) if (d[i] == '\n') ls[++L] = (uint32_t)(i + 1);
+    for (const char *q = d; (q = memchr(q, '\n', (size_t)(d + k - q))) != NULL; q++)
+        ls[++L] = (uint32_t)(q - d + 1);
     o->line_start = ls;
     o->nlines = L;
 }
@@ -642,6 +700,11 @@ static int check_utf8(struct lx *x)
 {
     const unsigned char *s = (const unsigned char *)x->s;
     for (size_t i = 0; i < x->n;) {
+        uint64_t w;
+        if (i + 8 <= x->n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;   /* eight ASCII bytes at once */
+            continue;
+        }
         unsigned char c = s[i];
         if (c < 0x80) { i++; continue; }
         size_t k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
@@ -666,7 +729,7 @@ static int check_utf8(struct lx *x)
 
 static void lx_finish(struct lx *x, struct dp_py_lexer_out *out)
 {
-    out->toks = dp_arena_alloc(x->a, (size_t)x->ntok * sizeof *x->toks);
+    out->toks = dp_arena_alloc_raw(x->a, (size_t)x->ntok * sizeof *x->toks);
     memcpy(out->toks, x->toks, (size_t)x->ntok * sizeof *x->toks);
     out->n = x->ntok;
     free(x->toks);
@@ -681,6 +744,7 @@ int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, i
     out->version = version;
     struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
                    .ls = out->line_start, .nlines = out->nlines, .version = version};
+    x.hint = &x.hint_store;
     int r = check_utf8(&x);
     if (!r) r = lex_loop(&x, true);
     if (r) {
@@ -701,6 +765,7 @@ int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uin
     struct lx x = {.a = a, .s = whole->src, .n = end, .pos = start, .path = path, .e = e,
                    .out = out, .ls = whole->line_start, .nlines = whole->nlines,
                    .version = whole->version};
+    x.hint = &x.hint_store;
     x.depth = 1;
     x.pstack[0] = '(';
     int r = lex_loop(&x, false);

@@ -656,40 +656,46 @@ static struct dp_py_node *factor(struct pp *p)
     return power(p);
 }
 
-/* binary levels, weakest first: | ^ & << >> + - * / // % @ */
-static int binop_of(int level, int op)
+/* Binary operators by precedence climbing: level 0 '|', 1 '^', 2 '&', 3 shifts, 4 '+' '-',
+ * 5 '*' '/' '//' '%' '@' (all left-associative); -1 when op is not a binary operator. */
+static int binop_level(int op, int *binop)
 {
-    switch (level) {
-    case 0: return op == DP_PY_OP_VBAR ? DP_PY_BITOR : -1;
-    case 1: return op == DP_PY_OP_CIRCUMFLEX ? DP_PY_BITXOR : -1;
-    case 2: return op == DP_PY_OP_AMPER ? DP_PY_BITAND : -1;
-    case 3: return op == DP_PY_OP_LEFTSHIFT ? DP_PY_LSHIFT : op == DP_PY_OP_RIGHTSHIFT ? DP_PY_RSHIFT : -1;
-    case 4: return op == DP_PY_OP_PLUS ? DP_PY_ADD : op == DP_PY_OP_MINUS ? DP_PY_SUB : -1;
-    case 5:
-        switch (op) {
-        case DP_PY_OP_STAR: return DP_PY_MULT;
-        case DP_PY_OP_SLASH: return DP_PY_DIV;
-        case DP_PY_OP_DOUBLESLASH: return DP_PY_FLOORDIV;
-        case DP_PY_OP_PERCENT: return DP_PY_MOD;
-        case DP_PY_OP_AT: return DP_PY_MATMULT;
-        default: return -1;
-        }
+    switch (op) {
+    case DP_PY_OP_VBAR: *binop = DP_PY_BITOR; return 0;
+    case DP_PY_OP_CIRCUMFLEX: *binop = DP_PY_BITXOR; return 1;
+    case DP_PY_OP_AMPER: *binop = DP_PY_BITAND; return 2;
+    case DP_PY_OP_LEFTSHIFT: *binop = DP_PY_LSHIFT; return 3;
+    case DP_PY_OP_RIGHTSHIFT: *binop = DP_PY_RSHIFT; return 3;
+    case DP_PY_OP_PLUS: *binop = DP_PY_ADD; return 4;
+    case DP_PY_OP_MINUS: *binop = DP_PY_SUB; return 4;
+    case DP_PY_OP_STAR: *binop = DP_PY_MULT; return 5;
+    case DP_PY_OP_SLASH: *binop = DP_PY_DIV; return 5;
+    case DP_PY_OP_DOUBLESLASH: *binop = DP_PY_FLOORDIV; return 5;
+    case DP_PY_OP_PERCENT: *binop = DP_PY_MOD; return 5;
+    case DP_PY_OP_AT: *binop = DP_PY_MATMULT; return 5;
+    default: return -1;
     }
-    return -1;
 }
 
-static struct dp_py_node *binary(struct pp *p, int level)
+/* operand chain at levels >= min, the left operand already parsed (starting at token st) */
+static struct dp_py_node *binary_rest(struct pp *p, struct dp_py_node *e, const struct dp_py_tok *st, int min)
 {
-    if (level == 6) return factor(p);
-    struct dp_py_tok *st = pp_tok(p);
-    struct dp_py_node *e = binary(p, level + 1);
-    while (e) {
+    for (;;) {
         struct dp_py_tok *t = pp_tok(p);
-        int op = t->type == DP_PY_TOK_OP ? binop_of(level, t->op) : -1;
-        if (op < 0) break;
+        int op, level = t->type == DP_PY_TOK_OP ? binop_level(t->op, &op) : -1;
+        if (level < min) return e;
         p->pos++;
-        struct dp_py_node *r = binary(p, level + 1);
+        struct dp_py_tok *rst = pp_tok(p);
+        struct dp_py_node *r = factor(p);
         if (!r) return NULL;
+        /* tighter operators to the right bind first */
+        for (;;) {
+            struct dp_py_tok *u = pp_tok(p);
+            int op2, l2 = u->type == DP_PY_TOK_OP ? binop_level(u->op, &op2) : -1;
+            if (l2 <= level) break;
+            r = binary_rest(p, r, rst, level + 1);
+            if (!r) return NULL;
+        }
         struct dp_py_node *n = pp_node(p, DP_PY_BinOp, t);
         n->v.BinOp.left = e;
         n->v.BinOp.op = (uint8_t)op;
@@ -697,13 +703,19 @@ static struct dp_py_node *binary(struct pp *p, int level)
         pp_start_end(p, n, st);
         e = n;
     }
-    return e;
+}
+
+static struct dp_py_node *binary(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    struct dp_py_node *e = factor(p);
+    return e ? binary_rest(p, e, st, 0) : NULL;
 }
 
 struct dp_py_node *pp_bitwise_or(struct pp *p)
 {
     if (!pp_enter(p)) return NULL;
-    struct dp_py_node *e = binary(p, 0);
+    struct dp_py_node *e = binary(p);
     pp_leave(p);
     return e;
 }
