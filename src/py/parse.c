@@ -938,6 +938,46 @@ static struct dp_py_node *statement(struct pp *p)
 
 /* ---------------------------------------------------------------- entry */
 
+/* CPython refuses trees nested deeper than about 3000 nodes (RecursionError while building the
+ * ast objects); so do we, iteratively, so that every recursive consumer of the tree is safe. */
+#define MAX_TREE_DEPTH 2990
+
+struct depth_walk {
+    struct dp_py_node **stk;
+    int *lvl;
+    int n, cap;
+    int cur;
+};
+
+static void depth_push(struct dp_py_node *c, void *ud)
+{
+    struct depth_walk *w = ud;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 1024;
+        w->stk = dp_xrealloc(w->stk, (size_t)w->cap * sizeof *w->stk);
+        w->lvl = dp_xrealloc(w->lvl, (size_t)w->cap * sizeof *w->lvl);
+    }
+    w->stk[w->n] = c;
+    w->lvl[w->n++] = w->cur + 1;
+}
+
+static const struct dp_py_node *too_deep(struct dp_py_node *root)
+{
+    struct depth_walk w = {0};
+    const struct dp_py_node *bad = NULL;
+    w.cur = 0;
+    depth_push(root, &w);
+    while (w.n > 0 && !bad) {
+        struct dp_py_node *n = w.stk[--w.n];
+        w.cur = w.lvl[w.n];
+        if (w.cur > MAX_TREE_DEPTH) bad = n;
+        else dp_py_node_children(n, depth_push, &w);
+    }
+    free(w.stk);
+    free(w.lvl);
+    return bad;
+}
+
 int dp_py_parse(struct dp_arena *a, const char *src, size_t n, const char *path,
                 const struct dp_py_parse_opts *opts, struct dp_py_node **out, struct dp_error *e)
 {
@@ -969,6 +1009,10 @@ int dp_py_parse(struct dp_arena *a, const char *src, size_t n, const char *path,
     }
     mod->v.Module.body = pp_list(&p, m);
     free(stk);
+    const struct dp_py_node *bad = too_deep(mod);
+    if (bad)
+        return dp_error_set(e, DP_ESYNTAX, p.path, bad->lineno, bad->col_offset + 1,
+                            "RecursionError: maximum recursion depth exceeded during ast construction");
     *out = mod;
     return 0;
 }
