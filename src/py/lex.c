@@ -2,6 +2,7 @@
  * cookie), then scanned once into a token array the parser can back up in freely. Indentation
  * uses CPython's rule: tabs to multiples of 8, checked against tab size 1 for TabError. */
 #include "py/lex.h"
+#include "py/source.h"
 #include "base/unicode.h"
 #include "py/repr.h"
 #include <stdio.h>
@@ -148,7 +149,10 @@ static int scan_fexpr(struct lx *x, char q, bool triple, int nest)
     for (;;) {
         if (x->pos >= x->n) return -1;
         unsigned char c = (unsigned char)x->s[x->pos];
-        if (c == '\n' && !triple && depth == 0) return -1;
+        if (c == '#') {   /* PEP 701: a comment runs to the end of the line */
+            while (x->pos < x->n && x->s[x->pos] != '\n') x->pos++;
+            continue;
+        }
         if (c == '\'' || c == '"') {   /* PEP 701: any string, even with the same quotes */
             if (scan_string(x, x->pos, 0)) return x->failed ? DP_ESYNTAX : -1;
             continue;
@@ -227,6 +231,11 @@ static int scan_string(struct lx *x, size_t qpos, int flags)
             return -1;
         } else if (c == '\\') {
             if (x->pos + 1 >= x->n) return -1;
+            /* in an f-string a backslash does not hide a brace */
+            if ((flags & DP_PY_STR_F) && (x->s[x->pos + 1] == '{' || x->s[x->pos + 1] == '}')) {
+                x->pos++;
+                continue;
+            }
             x->pos++;
             /* \N{NAME} in a non-raw f-string is an escape, not a replacement field */
             if ((flags & DP_PY_STR_F) && !(flags & DP_PY_STR_RAW) && x->s[x->pos] == 'N' &&
@@ -627,61 +636,14 @@ static int lex_loop(struct lx *x, bool toplevel)
     return 0;
 }
 
-/* latin-1 (or another single-byte cookie we know) -> UTF-8 */
-static bool latin1_cookie(const char *s, size_t n)
+/* Decodes the source and finds the line starts. */
+static int normalize(struct dp_arena *a, const char *src, size_t n, const char *path,
+                     struct dp_py_lexer_out *o, struct dp_error *e)
 {
-    size_t i = 0;
-    for (int line = 0; line < 2 && i < n; line++) {
-        size_t e = i;
-        while (e < n && s[e] != '\n' && s[e] != '\r') e++;
-        size_t j = i;
-        while (j < e && (s[j] == ' ' || s[j] == '\t' || s[j] == '\f')) j++;
-        if (j < e && s[j] == '#') {
-            for (size_t k = j; k + 7 <= e; k++) {
-                if (memcmp(s + k, "coding", 6) == 0 && (s[k + 6] == ':' || s[k + 6] == '=')) {
-                    size_t v = k + 7;
-                    while (v < e && (s[v] == ' ' || s[v] == '\t')) v++;
-                    char enc[32];
-                    size_t m = 0;
-                    while (v < e && m + 1 < sizeof enc && (is_id_char((unsigned char)s[v]) || s[v] == '-' || s[v] == '.'))
-                        enc[m++] = (char)(s[v++] | 0x20);
-                    enc[m] = 0;
-                    return strcmp(enc, "latin-1") == 0 || strcmp(enc, "iso-8859-1") == 0 ||
-                           strcmp(enc, "iso-latin-1") == 0 || strncmp(enc, "latin-1-", 8) == 0 ||
-                           strncmp(enc, "iso-8859-1-", 11) == 0 || strcmp(enc, "latin1") == 0;
-                }
-            }
-        } else if (j < e) {
-            return false;
-        }
-        i = e + (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n' ? 2 : 1);
-    }
-    return false;
-}
-
-static void normalize(struct dp_arena *a, const char *src, size_t n, struct dp_py_lexer_out *o)
-{
-    if (n >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) { src += 3; n -= 3; }
-    bool l1 = latin1_cookie(src, n);
-    char *d = dp_arena_alloc_raw(a, n * 2 + 2);
-    size_t k = 0;
-    if (!l1 && !memchr(src, '\r', n)) {   /* the common case: nothing to translate */
-        memcpy(d, src, n);
-        k = n;
-    } else for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        if (c == '\r') {
-            d[k++] = '\n';
-            if (i + 1 < n && src[i + 1] == '\n') i++;
-        } else if (l1 && c >= 0x80) {
-            d[k++] = (char)(0xC0 | (c >> 6));
-            d[k++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            d[k++] = (char)c;
-        }
-    }
-    if (k > 0 && d[k - 1] != '\n') d[k++] = '\n';
-    d[k] = 0;
+    char *d;
+    size_t k;
+    int r = dp_py_source_decode(a, src, n, path, &d, &k, e);
+    if (r) return r;
     o->src = d;
     o->len = k;
     int lines = 1;
@@ -693,6 +655,7 @@ static void normalize(struct dp_arena *a, const char *src, size_t n, struct dp_p
         ls[++L] = (uint32_t)(q - d + 1);
     o->line_start = ls;
     o->nlines = L;
+    return 0;
 }
 
 /* Invalid UTF-8 is rejected as CPython's decoder does. */
@@ -740,12 +703,13 @@ int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, i
               struct dp_py_lexer_out *out, struct dp_error *e)
 {
     memset(out, 0, sizeof *out);
-    normalize(a, src, n, out);
+    int r = normalize(a, src, n, path, out, e);
+    if (r) return r;
     out->version = version;
     struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
                    .ls = out->line_start, .nlines = out->nlines, .version = version};
     x.hint = &x.hint_store;
-    int r = check_utf8(&x);
+    r = check_utf8(&x);
     if (!r) r = lex_loop(&x, true);
     if (r) {
         free(x.toks);

@@ -106,6 +106,10 @@ static int64_t find_expr_end(struct fs *f, uint32_t i, uint32_t e)
             return -1;
         }
         if (c == '\'' || c == '"') { i = skip_string(s, i, e); continue; }
+        if (c == '#') {   /* 3.12: a comment inside a replacement field */
+            while (i < e && s[i] != '\n') i++;
+            continue;
+        }
         if (c == '[' || c == '(' || c == '{') { depth++; i++; continue; }
         if (c == ']' || c == ')') {
             if (depth == 0) { str_error(f, "f-string: unmatched '%c'", c); return -1; }
@@ -138,7 +142,7 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
 {
     struct pp *p = f->p;
     const char *s = f->src;
-    if (level >= 2) { str_error(f, "f-string: expressions nested too deeply"); return -1; }
+    if (level >= (p->version >= 312 ? 3 : 2)) { str_error(f, "f-string: expressions nested too deeply"); return -1; }
     int64_t k = find_expr_end(f, i, e);
     if (k < 0) return -1;
     uint32_t xs = i, xe = (uint32_t)k;
@@ -148,7 +152,11 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
     if (s[k] == '=') {
         debug = true;
         k++;
-        while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\f')) k++;
+        for (;;) {
+            while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\f')) k++;
+            if (p->version < 312 || k >= e || s[k] != '#') break;
+            while (k < e && s[k] != '\n') k++;   /* 3.12: a comment after '=' */
+        }
         dbg_end = (uint32_t)k;
     }
     int conversion = -1;
@@ -161,6 +169,8 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         }
         conversion = c;
         k++;
+        if (p->version >= 312)   /* 3.12 tokenizes fields: blanks may follow the conversion */
+            while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\f')) k++;
     }
     struct dp_py_node *value = pp_subparse_fexpr(p, xs, xe);
     if (!value) return -1;
@@ -186,7 +196,20 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
     if (k >= e || s[k] != '}') { str_error(f, "f-string: expecting '}'"); return -1; }
     k++;
     if (debug) {
-        dp_sbuf_put(lit, s + xs, dbg_end - xs);
+        /* the expression's text up to the blanks after '=', without comments (3.12) */
+        for (uint32_t i2 = xs; i2 < dbg_end;) {
+            if (s[i2] == '\'' || s[i2] == '"') {
+                uint32_t j2 = skip_string(s, i2, dbg_end);
+                dp_sbuf_put(lit, s + i2, j2 - i2);
+                i2 = j2;
+                continue;
+            }
+            if (s[i2] == '#' && p->version >= 312) {
+                while (i2 < dbg_end && s[i2] != '\n') i2++;
+                continue;
+            }
+            dp_sbuf_putc(lit, s[i2++]);
+        }
         if (conversion < 0 && !spec) conversion = 'r';
     }
     flush_literal(f, lit);
@@ -213,7 +236,7 @@ static int64_t fstr_body(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *l
                     if (j < e) j++;
                     continue;
                 }
-                j += 2;
+                j += s[j + 1] == '{' || s[j + 1] == '}' ? 1 : 2;
                 continue;
             }
             if (c == '{' || c == '}') break;

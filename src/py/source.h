@@ -1,0 +1,28 @@
+/* Python source bytes -> the UTF-8 text the tokenizer reads: PEP 263 coding cookies (UTF-8,
+ * latin-1 and the other single-byte codecs; ASCII-only text under a multi-byte codec), the
+ * UTF-8 BOM, universal newlines, and a final newline. */
+#ifndef DP_PY_SOURCE_H
+#define DP_PY_SOURCE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "base/arena.h"
+#include "base/error.h"
+
+struct dp_py_codec {
+    const char *name;        /* CPython's codec name, e.g. "cp1252" */
+    uint16_t high[128];      /* bytes 0x80-0xFF; 0xFFFF: undefined */
+};
+extern const struct dp_py_codec dp_py_codecs[];   /* ends with a NULL name; read-only */
+
+/* A cookie name normalized like codecs.lookup does -> index into dp_py_codecs, or -1 for a
+ * codec decoded only when the text is pure ASCII (multi-byte codecs). Sorted by name. */
+struct dp_py_codec_alias { const char *name; int codec; };
+extern const struct dp_py_codec_alias dp_py_codec_aliases[];
+
+/* Decodes src[0..n) into *out (arena-owned, NUL-terminated, *outlen bytes). Errors: an unknown
+ * or unusable encoding ("unknown encoding: X", "encoding problem: utf8 with BOM"), bytes the
+ * declared codec cannot decode. Invalid UTF-8 is left for the tokenizer to report. */
+int dp_py_source_decode(struct dp_arena *a, const char *src, size_t n, const char *path,
+                        char **out, size_t *outlen, struct dp_error *e);
+
+#endif
