@@ -1,4 +1,5 @@
-/* Internal to the parser (parse.c statements, parse_expr.c expressions, parse_str.c strings and
+/* Internal to the parser (parse.c state and errors, parse_stmt.c statements, parse_expr.c
+ * operators and targets, parse_atom.c atoms and calls, parse_str.c strings and
  * f-strings, parse_pattern.c match patterns): the parser state and the helpers they share. */
 #ifndef DP_PY_PARSE_INT_H
 #define DP_PY_PARSE_INT_H
@@ -91,7 +92,8 @@ struct dp_py_node *pp_bitwise_or(struct pp *p);
 struct dp_py_node *pp_yield_expr(struct pp *p);
 struct dp_py_node *pp_star_targets(struct pp *p, int ctx);        /* for/comprehension targets */
 struct dp_py_node *pp_star_target(struct pp *p, int ctx);         /* one target (with ... as) */
-struct dp_py_node *pp_primary(struct pp *p);
+struct dp_py_node *pp_primary(struct pp *p);                      /* parse_atom.c */
+struct dp_py_node *pp_make_tuple(struct pp *p, int mark, const struct dp_py_tok *st, int ctx);
 struct dp_py_node *pp_params(struct pp *p, bool lambda);          /* -> arguments node */
 int pp_call_args(struct pp *p, struct dp_py_node *call);          /* after '(' up to ')' */
 struct dp_py_list pp_type_params(struct pp *p);                   /* '[' ... ']' (3.12) */
@@ -105,7 +107,8 @@ struct dp_py_node *pp_strings(struct pp *p);
 /* a sub-parser over tokens of an f-string field */
 struct dp_py_node *pp_subparse_fexpr(struct pp *p, uint32_t start, uint32_t end);
 
-/* statements (parse.c) */
+/* statements (parse_stmt.c) */
+struct dp_py_node *pp_statement(struct pp *p);   /* pushes the statements it parsed */
 /* what and line name the statement for "expected an indented block after ..." */
 struct dp_py_list pp_block(struct pp *p, const char *what, int line);
 
