@@ -1,6 +1,6 @@
-/* Python parser, part 1: parser state, errors, node helpers, and the statement grammar
- * (file, simple and compound statements, blocks, decorators, imports). Expressions are in
- * parse_expr.c, strings in parse_str.c, match patterns in parse_pattern.c. */
+/* Python parser, core: errors with CPython's positions, node and list helpers, the entry point
+ * (file -> Module) and the depth limit. Statements are in parse_stmt.c, expressions in
+ * parse_expr.c and parse_atom.c, strings in parse_str.c, match patterns in parse_pattern.c. */
 #include "base/unicode.h"
 #include "py/parse.h"
 #include "py/parse_int.h"

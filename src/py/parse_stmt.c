@@ -1,7 +1,6 @@
 /* Python parser, statements: simple statements (expressions, assignments with CPython's error
  * messages, imports, del, global, type aliases) and compound ones (if, while, for, with, try,
  * def, class, decorators) with their indented blocks. Match statements: parse_pattern.c. */
-#include "base/unicode.h"
 #include "py/parse_int.h"
 #include <stdlib.h>
 #include <string.h>

