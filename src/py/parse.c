@@ -91,6 +91,7 @@ bool pp_enter(struct pp *p)
         pp_error_tok(p, pp_tok(p), "too many nested expressions or statements");
         return false;
     }
+    if (p->depth > *p->deepest) *p->deepest = p->depth;
     return true;
 }
 
@@ -234,6 +235,9 @@ int dp_py_parse(struct dp_arena *a, const char *src, size_t n, const char *path,
     p.version = opts && opts->feature_version ? opts->feature_version : 311;
     struct dp_py_node **stk = NULL;
     int nstk = 0, capstk = 0;
+    int deepest = 0, longest = 0;
+    p.deepest = &deepest;
+    p.longest = &longest;
     p.stk = &stk;
     p.nstk = &nstk;
     p.capstk = &capstk;
@@ -250,7 +254,9 @@ int dp_py_parse(struct dp_arena *a, const char *src, size_t n, const char *path,
     }
     mod->v.Module.body = pp_list(&p, m);
     free(stk);
-    const struct dp_py_node *bad = too_deep(mod);
+    /* between two nesting levels the grammar adds at most a few nodes besides left-nested
+     * chains, so small files of ordinary code skip the walk */
+    const struct dp_py_node *bad = (deepest + 1) * (longest + 8) < MAX_TREE_DEPTH ? NULL : too_deep(mod);
     if (bad)
         return dp_error_set(e, DP_ESYNTAX, p.path, bad->lineno, bad->col_offset + 1,
                             "RecursionError: maximum recursion depth exceeded during ast construction");

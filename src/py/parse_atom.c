@@ -403,7 +403,9 @@ struct dp_py_node *pp_primary(struct pp *p)
 {
     struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = atom(p);
+    int chain = 0;
     while (e) {
+        pp_chain(p, ++chain);
         struct dp_py_tok *t = pp_tok(p);
         if (t->type != DP_PY_TOK_OP) break;
         if (t->op == DP_PY_OP_DOT) {

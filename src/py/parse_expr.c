@@ -249,7 +249,8 @@ static int binop_level(int op, int *binop)
 /* operand chain at levels >= min, the left operand already parsed (starting at token st) */
 static struct dp_py_node *binary_rest(struct pp *p, struct dp_py_node *e, const struct dp_py_tok *st, int min)
 {
-    for (;;) {
+    for (int chain = 1;; chain++) {
+        pp_chain(p, chain);
         struct dp_py_tok *t = pp_tok(p);
         int op, level = t->type == DP_PY_TOK_OP ? binop_level(t->op, &op) : -1;
         if (level < min) return e;

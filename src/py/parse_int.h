@@ -24,7 +24,11 @@ struct pp {
     int *nstk, *capstk;
     int fdepth;                  /* f-string nesting */
     bool class_args;             /* parsing class bases: a bare generator expression is invalid */
+    int *deepest, *longest;      /* max depth reached, longest left-nested chain (bound the tree depth) */
 };
+
+/* a left-nested chain (a.b.c, a+b+c, elif ...) reached length k */
+static inline void pp_chain(struct pp *p, int k) { if (k > *p->longest) *p->longest = k; }
 
 /* tokens */
 static inline struct dp_py_tok *pp_tok(struct pp *p)

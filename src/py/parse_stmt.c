@@ -463,27 +463,38 @@ static bool colon_block(struct pp *p, struct dp_py_list *body, const char *what,
     return !p->failed;
 }
 
-/* if_stmt: 'if' named_expression ':' block (elif_stmt | else_block)? */
+/* if_stmt: 'if' named_expression ':' block (elif_stmt | else_block)?
+ * An elif is an If nested in the orelse of the one before; built in a loop, not by recursion,
+ * so that long elif chains cannot exhaust the stack. */
 static struct dp_py_node *if_stmt(struct pp *p)
 {
-    struct dp_py_tok *kw = pp_tok(p);
-    struct dp_py_node *n = pp_node(p, DP_PY_If, kw);
-    p->pos++;
-    n->v.If.test = pp_named_expression(p);
-    if (!n->v.If.test || !colon_block(p, &n->v.If.body, kw->kw == DP_PY_KW_elif ? "'elif' statement" : "'if' statement", kw)) return NULL;
-    end_from_body(n, n->v.If.body);
-    if (pp_is_kw(p, DP_PY_KW_elif)) {
-        struct dp_py_node *e = if_stmt(p);
-        if (!e) return NULL;
-        n->v.If.orelse = pp_list1(p, e);
-        end_from_body(n, n->v.If.orelse);
-    } else if (pp_is_kw(p, DP_PY_KW_else)) {
+    struct dp_py_node *first = NULL, *prev = NULL;
+    int chain = 0;
+    do {
+        struct dp_py_tok *kw = pp_tok(p);
+        struct dp_py_node *n = pp_node(p, DP_PY_If, kw);
+        p->pos++;
+        n->v.If.test = pp_named_expression(p);
+        if (!n->v.If.test || !colon_block(p, &n->v.If.body, kw->kw == DP_PY_KW_elif ? "'elif' statement" : "'if' statement", kw))
+            return NULL;
+        end_from_body(n, n->v.If.body);
+        if (prev) prev->v.If.orelse = pp_list1(p, n);
+        else first = n;
+        prev = n;
+        pp_chain(p, ++chain);
+    } while (pp_is_kw(p, DP_PY_KW_elif));
+    if (pp_is_kw(p, DP_PY_KW_else)) {
         struct dp_py_tok *ek = pp_tok(p);
         p->pos++;
-        if (!colon_block(p, &n->v.If.orelse, "'else' statement", ek)) return NULL;
-        end_from_body(n, n->v.If.orelse);
+        if (!colon_block(p, &prev->v.If.orelse, "'else' statement", ek)) return NULL;
+        end_from_body(prev, prev->v.If.orelse);
     }
-    return n;
+    /* each If ends where its last orelse ends */
+    for (struct dp_py_node *n = first; n != prev; n = n->v.If.orelse.items[0]) {
+        n->end_lineno = prev->end_lineno;
+        n->end_col_offset = prev->end_col_offset;
+    }
+    return first;
 }
 
 static bool else_block(struct pp *p, struct dp_py_node *n, struct dp_py_list *orelse)
