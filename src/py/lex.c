@@ -116,26 +116,50 @@ static int lx_error_at(struct lx *x, size_t off, const char *cls, const char *fm
     return DP_ESYNTAX;
 }
 
-static void push_tok(struct lx *x, int type, size_t start, size_t end)
+static inline __attribute__((always_inline)) void push_tok(struct lx *x, int type, size_t start, size_t end)
 {
-    if (x->ntok == x->captok) {
-        x->captok = x->captok ? x->captok * 2 : 256;
-        x->toks = dp_xrealloc(x->toks, (size_t)x->captok * sizeof *x->toks);
+    if (x->ntok == x->captok) {   /* rare: the estimate in lx_start was short */
+        int cap = x->captok ? x->captok * 2 : 256;
+        struct dp_py_tok *t = dp_arena_alloc_raw(x->a, (size_t)cap * sizeof *t);
+        if (x->ntok) memcpy(t, x->toks, (size_t)x->ntok * sizeof *t);
+        x->toks = t;
+        x->captok = cap;
     }
     struct dp_py_tok *t = &x->toks[x->ntok++];
-    memset(t, 0, sizeof *t);
     t->type = (uint8_t)type;
+    t->op = t->kw = t->strflags = 0;
     t->start = (uint32_t)start;
     t->end = (uint32_t)end;
-    t->line = line_of(x, start);
+    /* tokens arrive in source order: walk the line cursor forward */
+    int h = x->hint[0];
+    if (h >= 1 && h <= x->nlines && x->ls[h] <= start) {
+        while (h < x->nlines && x->ls[h + 1] <= start) h++;
+        x->hint[0] = h;
+        t->line = h;
+    } else {
+        t->line = line_of(x, start);
+    }
     t->col = (int)(start - x->ls[t->line]);
-    t->end_line = end > start ? line_of(x, end - 1) : t->line;
-    if (end > start && x->s[end - 1] == '\n') t->end_line = line_of(x, end - 1);
+    /* only strings (and NEWLINE) can end on another line */
+    t->end_line = type == DP_PY_TOK_STRING || type == DP_PY_TOK_NEWLINE ? (end > start ? line_of(x, end - 1) : t->line) : t->line;
     t->end_col = (int)(end - x->ls[t->end_line]);
 }
 
-static bool is_id_start(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-static bool is_id_char(unsigned char c) { return is_id_start(c) || (c >= '0' && c <= '9'); }
+/* character classes: 1 identifier start (ASCII letters, '_', any non-ASCII byte), 2 digit */
+#define CC(c) ((((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || (c) == '_' || (c) >= 0x80) ? 1 \
+               : ((c) >= '0' && (c) <= '9') ? 2 : 0)
+#define CC4(c) CC(c), CC(c + 1), CC(c + 2), CC(c + 3)
+#define CC16(c) CC4(c), CC4(c + 4), CC4(c + 8), CC4(c + 12)
+#define CC64(c) CC16(c), CC16(c + 16), CC16(c + 32), CC16(c + 48)
+static const unsigned char cclass[256] = {CC64(0), CC64(64), CC64(128), CC64(192)};
+/* bytes a string scan must look at: quotes, backslash, newline, braces, NUL */
+#define SP(c) ((c) == '\'' || (c) == '"' || (c) == '\\' || (c) == '\n' || (c) == '{' || (c) == '}' || (c) == 0)
+#define SP4(c) SP(c), SP(c + 1), SP(c + 2), SP(c + 3)
+#define SP16(c) SP4(c), SP4(c + 4), SP4(c + 8), SP4(c + 12)
+#define SP64(c) SP16(c), SP16(c + 16), SP16(c + 32), SP16(c + 48)
+static const unsigned char strspecial[256] = {SP64(0), SP64(64), SP64(128), SP64(192)};
+static bool is_id_start(unsigned char c) { return cclass[c] == 1; }
+static bool is_id_char(unsigned char c) { return cclass[c] != 0; }
 
 /* ---------------------------------------------------------------- strings */
 
@@ -219,6 +243,9 @@ static int scan_string(struct lx *x, size_t qpos, int flags)
     bool triple = qpos + 2 < x->n && x->s[qpos + 1] == q && x->s[qpos + 2] == q;
     x->pos = qpos + (triple ? 3 : 1);
     for (;;) {
+        /* skip the plain characters; the source ends with a NUL, so the scan stops there */
+        const unsigned char *s = (const unsigned char *)x->s;
+        while (!strspecial[s[x->pos]]) x->pos++;
         if (x->pos >= x->n) return -1;
         char c = x->s[x->pos];
         if (c == q) {
@@ -532,7 +559,8 @@ static int lex_indent(struct lx *x)
 static int lex_name(struct lx *x)
 {
     size_t start = x->pos;
-    while (x->pos < x->n && is_id_char((unsigned char)x->s[x->pos])) x->pos++;
+    unsigned char any = 0;
+    while (x->pos < x->n && is_id_char((unsigned char)x->s[x->pos])) any |= (unsigned char)x->s[x->pos++];
     size_t len = x->pos - start;
     if (x->pos < x->n && (x->s[x->pos] == '\'' || x->s[x->pos] == '"') && len <= 2) {
         int fl = 0;
@@ -548,8 +576,8 @@ static int lex_name(struct lx *x)
         if ((fl & DP_PY_STR_BYTES) && (fl & DP_PY_STR_F)) ok = false;
         if (ok) return lex_string(x, start, x->pos, fl);
     }
-    /* validate UTF-8 in identifiers */
-    for (size_t i = start; i < x->pos; i++) {
+    /* identifiers beyond ASCII: each character must be XID */
+    for (size_t i = start; (any & 0x80) && i < x->pos; i++) {
         unsigned char c = (unsigned char)x->s[i];
         if (c < 0x80) continue;
         size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
@@ -572,6 +600,7 @@ static int lex_name(struct lx *x)
     }
     push_tok(x, DP_PY_TOK_NAME, start, x->pos);
     x->toks[x->ntok - 1].kw = (uint8_t)kw_lookup(x->s + start, len);
+    x->toks[x->ntok - 1].strflags = (any & 0x80) ? DP_PY_NAME_NONASCII : 0;
     return 0;
 }
 
@@ -592,7 +621,8 @@ static int lex_loop(struct lx *x, bool toplevel)
         if (x->pos >= x->n) break;
         unsigned char c = (unsigned char)x->s[x->pos];
         if (c == '#') {
-            while (x->pos < x->n && x->s[x->pos] != '\n') x->pos++;
+            const char *nl = memchr(x->s + x->pos, '\n', x->n - x->pos);
+            x->pos = nl ? (size_t)(nl - x->s) : x->n;
             continue;
         }
         if (c == '\n') {
@@ -690,13 +720,18 @@ static int check_utf8(struct lx *x)
     return 0;
 }
 
+/* Token storage comes from the arena, sized from the source length (about one token per five
+ * bytes in real code) so that it rarely has to grow. */
+static void lx_start(struct lx *x, size_t len)
+{
+    x->captok = (int)(len / 5 + 64);
+    x->toks = dp_arena_alloc_raw(x->a, (size_t)x->captok * sizeof *x->toks);
+}
+
 static void lx_finish(struct lx *x, struct dp_py_lexer_out *out)
 {
-    out->toks = dp_arena_alloc_raw(x->a, (size_t)x->ntok * sizeof *x->toks);
-    memcpy(out->toks, x->toks, (size_t)x->ntok * sizeof *x->toks);
+    out->toks = x->toks;
     out->n = x->ntok;
-    free(x->toks);
-    x->toks = NULL;
 }
 
 int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
@@ -709,12 +744,10 @@ int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, i
     struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
                    .ls = out->line_start, .nlines = out->nlines, .version = version};
     x.hint = &x.hint_store;
+    lx_start(&x, x.n);
     r = check_utf8(&x);
     if (!r) r = lex_loop(&x, true);
-    if (r) {
-        free(x.toks);
-        return r;
-    }
+    if (r) return r;
     lx_finish(&x, out);
     return 0;
 }
@@ -732,15 +765,13 @@ int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uin
     x.hint = &x.hint_store;
     x.depth = 1;
     x.pstack[0] = '(';
+    lx_start(&x, end - start);
     int r = lex_loop(&x, false);
     if (!r && x.depth != 1) {
         /* an unclosed bracket inside an f-string field */
         r = lx_error_at(&x, (size_t)x.pcol[x.depth - 1], "SyntaxError", "%s", "f-string: expecting '}'");
     }
-    if (r) {
-        free(x.toks);
-        return r;
-    }
+    if (r) return r;
     lx_finish(&x, out);
     return 0;
 }

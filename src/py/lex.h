@@ -48,7 +48,8 @@ enum dp_py_kw {
 
 enum dp_py_strflag {
     DP_PY_STR_RAW = 1, DP_PY_STR_BYTES = 2, DP_PY_STR_F = 4, DP_PY_STR_U = 8,
-    DP_PY_STR_TRIPLE = 16
+    DP_PY_STR_TRIPLE = 16,
+    DP_PY_NAME_NONASCII = 32   /* on NAME tokens: the name has non-ASCII characters (NFKC applies) */
 };
 
 struct dp_py_tok {

@@ -62,14 +62,16 @@ void *pp_error_node(struct pp *p, const struct dp_py_node *n, const char *fmt, .
 
 void *pp_error_far(struct pp *p, const char *msg)
 {
-    struct dp_py_tok *t = &p->t[p->far < p->n ? p->far : p->n - 1];
+    int far = p->far > p->pos ? p->far : p->pos;
+    struct dp_py_tok *t = &p->t[far < p->n ? far : p->n - 1];
     return pp_error_tok(p, t, "%s", msg);
 }
 
 void *pp_syntax_error(struct pp *p)
 {
     if (p->failed) return NULL;
-    struct dp_py_tok *t = &p->t[p->far < p->n ? p->far : p->n - 1];
+    int far = p->far > p->pos ? p->far : p->pos;
+    struct dp_py_tok *t = &p->t[far < p->n ? far : p->n - 1];
     if (t->type == DP_PY_TOK_INDENT)
         return pp_error_at(p, t->line, t->end_col - 1, "IndentationError", "unexpected indent");
     if (t->type == DP_PY_TOK_END || (t->type == DP_PY_TOK_DEDENT && t->start >= p->whole->len))
@@ -127,15 +129,14 @@ const char *pp_ident(struct pp *p, const struct dp_py_tok *t)
 {
     const char *s = p->whole->src + t->start;
     size_t n = t->end - t->start;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) {
-            /* PEP 3131: identifiers are NFKC-normalized */
-            struct dp_sbuf b = {0};
-            dp_unicode_nfkc(&b, s, n);
-            const char *r = dp_arena_strndup(p->a, b.p, b.n);
-            dp_sbuf_free(&b);
-            return r;
-        }
+    if (t->strflags & DP_PY_NAME_NONASCII) {
+        /* PEP 3131: identifiers are NFKC-normalized */
+        struct dp_sbuf b = {0};
+        dp_unicode_nfkc(&b, s, n);
+        const char *r = dp_arena_strndup(p->a, b.p, b.n);
+        dp_sbuf_free(&b);
+        return r;
+    }
     return dp_arena_strndup(p->a, s, n);
 }
 

@@ -217,6 +217,32 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
     return n;
 }
 
+static struct dp_py_node *atom(struct pp *p);
+
+/* Fast path: a lone name, number or string followed by a token that ends any expression is
+ * the whole expression; most leaves of real code are like that, and this skips the fifteen
+ * levels of the precedence ladder. Returns NULL (without an error) when it does not apply. */
+struct dp_py_node *pp_simple_atom(struct pp *p)
+{
+    const struct dp_py_tok *t = &p->t[p->pos], *nx = &p->t[p->pos + 1 < p->n ? p->pos + 1 : p->pos];
+    if (t->type == DP_PY_TOK_NAME) {
+        if (t->kw != DP_PY_KW_NONE && t->kw < DP_PY_KW_SOFT &&
+            t->kw != DP_PY_KW_None && t->kw != DP_PY_KW_True && t->kw != DP_PY_KW_False)
+            return NULL;
+    } else if (t->type != DP_PY_TOK_NUMBER && t->type != DP_PY_TOK_STRING) {
+        return NULL;
+    }
+    if (nx->type == DP_PY_TOK_NEWLINE) return atom(p);
+    if (nx->type != DP_PY_TOK_OP) return NULL;
+    switch (nx->op) {
+    case DP_PY_OP_COMMA: case DP_PY_OP_RPAR: case DP_PY_OP_RSQB: case DP_PY_OP_RBRACE:
+    case DP_PY_OP_COLON: case DP_PY_OP_EQUAL: case DP_PY_OP_SEMI:
+        return atom(p);
+    default:
+        return NULL;
+    }
+}
+
 static struct dp_py_node *atom(struct pp *p)
 {
     struct dp_py_tok *t = pp_tok(p);

@@ -533,6 +533,8 @@ struct dp_py_list pp_type_params(struct pp *p)
 /* expression: disjunction ['if' disjunction 'else' expression] | lambdef */
 struct dp_py_node *pp_expression(struct pp *p)
 {
+    struct dp_py_node *fast = pp_simple_atom(p);
+    if (fast || p->failed) return fast;
     if (!pp_enter(p)) return NULL;
     struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *r;

@@ -33,8 +33,7 @@ static inline void pp_chain(struct pp *p, int k) { if (k > *p->longest) *p->long
 /* tokens */
 static inline struct dp_py_tok *pp_tok(struct pp *p)
 {
-    if (p->pos > p->far) p->far = p->pos;
-    return &p->t[p->pos];
+    return &p->t[p->pos];   /* p->far is max(far, pos): pos is folded in when an error is reported */
 }
 static inline struct dp_py_tok *pp_peek(struct pp *p, int k)
 {
@@ -97,6 +96,7 @@ struct dp_py_node *pp_yield_expr(struct pp *p);
 struct dp_py_node *pp_star_targets(struct pp *p, int ctx);        /* for/comprehension targets */
 struct dp_py_node *pp_star_target(struct pp *p, int ctx);         /* one target (with ... as) */
 struct dp_py_node *pp_primary(struct pp *p);                      /* parse_atom.c */
+struct dp_py_node *pp_simple_atom(struct pp *p);                  /* NULL when not a lone atom */
 struct dp_py_node *pp_make_tuple(struct pp *p, int mark, const struct dp_py_tok *st, int ctx);
 struct dp_py_node *pp_params(struct pp *p, bool lambda);          /* -> arguments node */
 int pp_call_args(struct pp *p, struct dp_py_node *call);          /* after '(' up to ')' */

@@ -34,7 +34,7 @@ static void str_error(struct fs *f, const char *fmt, ...)
 static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t j, bool bytes)
 {
     if (j <= i) return true;
-    if (f->raw) {
+    if (f->raw || (!bytes && !memchr(f->src + i, '\\', j - i))) {   /* nothing to decode */
         if (bytes)
             for (uint32_t k = i; k < j; k++)
                 if ((unsigned char)f->src[k] >= 0x80) {
