@@ -30,6 +30,34 @@ int dp_file_read(const char *path, char **data, size_t *n, struct dp_error *e)
     if (n) *n = 0;
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
+    if (!is_stdin) {
+        /* a regular file: one read into a buffer of the right size */
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return io_error(e, name, "cannot open", errno);
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            size_t size = (size_t)st.st_size, got = 0;
+            char *buf = dp_xmalloc(size + 1);
+            while (got < size) {
+                ssize_t k = read(fd, buf + got, size - got);
+                if (k < 0 && errno == EINTR) continue;
+                if (k < 0) {
+                    int err = errno;
+                    close(fd);
+                    free(buf);
+                    return io_error(e, name, "cannot read", err);
+                }
+                if (k == 0) break;   /* the file shrank meanwhile */
+                got += (size_t)k;
+            }
+            close(fd);
+            buf[got] = 0;
+            *data = buf;
+            if (n) *n = got;
+            return 0;
+        }
+        close(fd);
+    }
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) return io_error(e, name, "cannot open", errno);
     struct dp_sbuf b = {0};
