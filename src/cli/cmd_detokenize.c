@@ -17,7 +17,10 @@ static const char *const help =
     "  --skip-special    leave special tokens out\n\n"
     "example:\n  dpoison tokenize --model M a.py > ids && dpoison detokenize --model M ids\n";
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 /* Parses the ids of text into ids, each checked against t's vocabulary; errors name
  * path:line:col. */

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #define CACHE_MAX_PIECE 256      /* longer pieces are rarely seen twice (HF uses the same bound) */
-#define CACHE_MAX_ENTRIES 200000 /* then the cache starts over, so memory stays bounded */
+#define CACHE_MAX_ENTRIES 50000  /* or CACHE_MAX_BYTES: then the cache starts over, so */
+#define CACHE_MAX_BYTES (32u << 20) /* memory stays bounded in a long-running process */
 
 void tok_byte_tables(uint32_t b2cp[256], int16_t cp2b[TOK_CP_LIMIT])
 {
@@ -178,7 +179,8 @@ void tok_bpe_piece(struct dp_tok *t, const unsigned char *s, size_t n, struct dp
     size_t start = out->n;
     bpe_merge(t, s, n, out);
     if (!cacheable) return;
-    if (t->cache.len >= CACHE_MAX_ENTRIES) tok_cache_clear(t);
+    if (t->cache.len >= CACHE_MAX_ENTRIES || t->cache_arena.used >= CACHE_MAX_BYTES)
+        tok_cache_clear(t);
     size_t k = out->n - start;
     struct tok_cached *c = dp_arena_alloc(&t->cache_arena, sizeof *c + k * sizeof(int32_t));
     c->n = (uint32_t)k;

@@ -45,7 +45,8 @@ static int chat_template(const struct dp_json *root, const char *path, char **ou
         const struct dp_json *it = v->items[i];
         const char *name = dp_json_get_str(it, "name", NULL);
         const char *tpl = dp_json_get_str(it, "template", NULL);
-        if (!name || !tpl) return bad(e, path, it, "chat template entries need \"name\" and \"template\"");
+        if (!name || !tpl)
+            return bad(e, path, it, "chat template entries need \"name\" and \"template\"");
         if (!strcmp(name, "default")) {
             *out = dp_xstrdup(tpl);
             return 0;

@@ -268,7 +268,8 @@ static size_t incomplete_tail(const unsigned char *s, size_t n)
     for (size_t k = 1; k <= 3 && k <= n; k++) {
         unsigned char c = s[n - k];
         if ((c & 0xC0) == 0x80) continue;
-        size_t need = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+        size_t need = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3
+                    : c >= 0xC2 && c < 0xE0 ? 2 : 0;
         return need > k ? k : 0;
     }
     return 0;
@@ -279,7 +280,9 @@ int dp_tok_stream_push(const struct dp_tok *t, struct dp_tok_stream *st, int32_t
 {
     size_t k;
     const char *b = id_bytes(t, id, &k);
-    if (!b) return dp_error_set(e, DP_ERANGE, "", 0, 0, "token id %ld is not in the vocabulary", (long)id);
+    if (!b)
+        return dp_error_set(e, DP_ERANGE, "", 0, 0, "token id %ld is not in the vocabulary",
+                            (long)id);
     if (skip_special && t->special[id]) return 0;
     unsigned char buf[8];
     if ((size_t)st->npend + k <= sizeof buf) {   /* the common case: look at pending + token */

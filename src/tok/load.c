@@ -354,7 +354,8 @@ static int load_root(struct loader *L, const struct dp_json *root)
     if (root->type != DP_JSON_OBJ) return fail(L, root, "%s: expected an object", "tokenizer.json");
     const struct dp_json *added = dp_json_get(root, "added_tokens");
     if (added && added->type == DP_JSON_NULL) added = NULL;
-    if (added && added->type != DP_JSON_ARR) return fail(L, added, "%s: expected a list", "added_tokens");
+    if (added && added->type != DP_JSON_ARR)
+        return fail(L, added, "%s: expected a list", "added_tokens");
     if (load_model(L, dp_json_get(root, "model"), added) ||
         load_normalizer(L, dp_json_get(root, "normalizer")) || load_added(L, added) ||
         load_pre(L, dp_json_get(root, "pre_tokenizer")) ||

@@ -25,7 +25,7 @@ struct dp_tok_config {
 /* Ids of well-known tokens; -1 when the tokenizer lacks them. */
 struct dp_tok_special {
     int32_t endoftext, im_start, im_end;   /* <|endoftext|>, <|im_start|>, <|im_end|> */
-    int32_t eos, pad, bos;                 /* named by tokenizer_config.json (eos: else im_end/endoftext) */
+    int32_t eos, pad, bos;                 /* the tokens tokenizer_config.json names */
 };
 
 /* A growable id array; the caller owns ids (free with dp_tok_ids_free). */
