@@ -30,6 +30,8 @@ struct lx {
     int ind[MAX_INDENT + 1], altind[MAX_INDENT + 1], nind;
     int version;              /* 311: f-strings end at their first closing quote; 312: PEP 701 */
     int *hint;                /* line_of's cache (points at hint_store) */
+    int cur_line;             /* push_tok's line cursor and the start of the next line */
+    uint32_t next_ls;
     int hint_store;
     bool failed;
 };
@@ -52,25 +54,22 @@ const char *dp_py_kw_str(int kw) { return kw > 0 && kw <= DP_PY_KW__ ? kw_strs[k
 
 static int kw_lookup(const char *p, size_t n)
 {
-    /* keywords grouped by length, so a name is compared with at most nine of them */
-    static const int by_len[9][10] = {
-        {0},
-        {DP_PY_KW__},
-        {DP_PY_KW_as, DP_PY_KW_if, DP_PY_KW_in, DP_PY_KW_is, DP_PY_KW_or},
-        {DP_PY_KW_and, DP_PY_KW_def, DP_PY_KW_del, DP_PY_KW_for, DP_PY_KW_not, DP_PY_KW_try},
-        {DP_PY_KW_None, DP_PY_KW_True, DP_PY_KW_elif, DP_PY_KW_else, DP_PY_KW_from, DP_PY_KW_pass,
-         DP_PY_KW_with, DP_PY_KW_case, DP_PY_KW_type},
-        {DP_PY_KW_False, DP_PY_KW_async, DP_PY_KW_await, DP_PY_KW_break, DP_PY_KW_class,
-         DP_PY_KW_raise, DP_PY_KW_while, DP_PY_KW_yield, DP_PY_KW_match},
-        {DP_PY_KW_assert, DP_PY_KW_except, DP_PY_KW_global, DP_PY_KW_import, DP_PY_KW_lambda,
-         DP_PY_KW_return},
-        {DP_PY_KW_finally},
-        {DP_PY_KW_continue, DP_PY_KW_nonlocal},
+    /* a perfect hash of the keywords (first char, last char, length), found by a search */
+    static const uint8_t by_hash[128] = {
+        [3] = DP_PY_KW_except, [5] = DP_PY_KW_global, [7] = DP_PY_KW_for, [9] = DP_PY_KW_if, [13] =
+        DP_PY_KW_pass, [23] = DP_PY_KW_type, [26] = DP_PY_KW_return, [27] = DP_PY_KW_async, [28] =
+        DP_PY_KW_and, [32] = DP_PY_KW_finally, [33] = DP_PY_KW_in, [37] = DP_PY_KW_lambda, [41] =
+        DP_PY_KW_None, [48] = DP_PY_KW_is, [55] = DP_PY_KW_import, [58] = DP_PY_KW_case, [62] =
+        DP_PY_KW_continue, [63] = DP_PY_KW_while, [64] = DP_PY_KW_break, [66] = DP_PY_KW_False, [70]
+        = DP_PY_KW_match, [71] = DP_PY_KW_with, [72] = DP_PY_KW_as, [73] = DP_PY_KW_def, [78] =
+        DP_PY_KW_await, [79] = DP_PY_KW_assert, [82] = DP_PY_KW_try, [84] = DP_PY_KW_else, [86] =
+        DP_PY_KW_yield, [87] = DP_PY_KW_elif, [91] = DP_PY_KW_del, [98] = DP_PY_KW_nonlocal, [101] =
+        DP_PY_KW_class, [113] = DP_PY_KW__, [117] = DP_PY_KW_not, [119] = DP_PY_KW_True, [121] =
+        DP_PY_KW_from, [123] = DP_PY_KW_or, [126] = DP_PY_KW_raise
     };
     if (n < 1 || n > 8) return DP_PY_KW_NONE;
-    for (const int *k = by_len[n]; *k; k++)
-        if (kw_strs[*k][0] == p[0] && memcmp(kw_strs[*k], p, n) == 0) return *k;
-    return DP_PY_KW_NONE;
+    int k = by_hash[((unsigned char)p[0] * 13u + (unsigned char)p[n - 1] * 3u + (unsigned)n) % 128u];
+    return k && memcmp(kw_strs[k], p, n) == 0 && kw_strs[k][n] == 0 ? k : DP_PY_KW_NONE;
 }
 
 int dp_py_char_col(const struct dp_py_lexer_out *lx, int line, uint32_t off)
@@ -130,16 +129,15 @@ static inline __attribute__((always_inline)) void push_tok(struct lx *x, int typ
     t->op = t->kw = t->strflags = 0;
     t->start = (uint32_t)start;
     t->end = (uint32_t)end;
-    /* tokens arrive in source order: walk the line cursor forward */
-    int h = x->hint[0];
-    if (h >= 1 && h <= x->nlines && x->ls[h] <= start) {
+    /* tokens arrive in source order: a line cursor moves forward */
+    if (start >= x->next_ls || start < x->ls[x->cur_line]) {
+        int h = start < x->ls[x->cur_line] ? line_of(x, start) : x->cur_line;
         while (h < x->nlines && x->ls[h + 1] <= start) h++;
-        x->hint[0] = h;
-        t->line = h;
-    } else {
-        t->line = line_of(x, start);
+        x->cur_line = h;
+        x->next_ls = h < x->nlines ? x->ls[h + 1] : UINT32_MAX;
     }
-    t->col = (int)(start - x->ls[t->line]);
+    t->line = x->cur_line;
+    t->col = (int)(start - x->ls[x->cur_line]);
     /* only strings (and NEWLINE) can end on another line */
     t->end_line = type == DP_PY_TOK_STRING || type == DP_PY_TOK_NEWLINE ? (end > start ? line_of(x, end - 1) : t->line) : t->line;
     t->end_col = (int)(end - x->ls[t->end_line]);
@@ -560,7 +558,10 @@ static int lex_name(struct lx *x)
 {
     size_t start = x->pos;
     unsigned char any = 0;
-    while (x->pos < x->n && is_id_char((unsigned char)x->s[x->pos])) any |= (unsigned char)x->s[x->pos++];
+    const unsigned char *s = (const unsigned char *)x->s;   /* NUL-terminated */
+    size_t i = x->pos;
+    while (cclass[s[i]]) any |= s[i++];
+    x->pos = i < x->n ? i : x->n;
     size_t len = x->pos - start;
     if (x->pos < x->n && (x->s[x->pos] == '\'' || x->s[x->pos] == '"') && len <= 2) {
         int fl = 0;
@@ -617,7 +618,8 @@ static int lex_loop(struct lx *x, bool toplevel)
                 break;
             }
         }
-        while (x->pos < x->n && (x->s[x->pos] == ' ' || x->s[x->pos] == '\t' || x->s[x->pos] == '\f')) x->pos++;
+        while (x->s[x->pos] == ' ') x->pos++;   /* the text ends with a NUL: no bound check */
+        while (x->s[x->pos] == '\t' || x->s[x->pos] == '\f' || x->s[x->pos] == ' ') x->pos++;
         if (x->pos >= x->n) break;
         unsigned char c = (unsigned char)x->s[x->pos];
         if (c == '#') {
@@ -744,6 +746,7 @@ int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, i
     struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
                    .ls = out->line_start, .nlines = out->nlines, .version = version};
     x.hint = &x.hint_store;
+    x.cur_line = 1;
     lx_start(&x, x.n);
     r = check_utf8(&x);
     if (!r) r = lex_loop(&x, true);
@@ -763,6 +766,7 @@ int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uin
                    .out = out, .ls = whole->line_start, .nlines = whole->nlines,
                    .version = whole->version};
     x.hint = &x.hint_store;
+    x.cur_line = 1;
     x.depth = 1;
     x.pstack[0] = '(';
     lx_start(&x, end - start);
