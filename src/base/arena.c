@@ -51,6 +51,7 @@ void dp_arena_init(struct dp_arena *a, size_t block_size)
     a->head = NULL;
     a->block_size = block_size ? block_size : 64 * 1024;
     a->used = 0;
+    a->cur = a->end = NULL;
 }
 
 void *dp_arena_alloc(struct dp_arena *a, size_t n)
@@ -60,10 +61,13 @@ void *dp_arena_alloc(struct dp_arena *a, size_t n)
     return p;
 }
 
-void *dp_arena_alloc_raw(struct dp_arena *a, size_t n)
+/* The head block's free space is [a->cur, a->end); b->len of the head is only brought up to
+ * date here, when a new block is needed. */
+void *dp_arena_alloc_slow(struct dp_arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     struct dp_arena_block *b = a->head;
+    if (b) b->len = (size_t)(a->cur - b->data);
     if (!b || b->cap - b->len < n) {
         size_t cap = n > a->block_size ? n : a->block_size;
         if (cap > SIZE_MAX - sizeof *b) oom(cap);
@@ -75,20 +79,24 @@ void *dp_arena_alloc_raw(struct dp_arena *a, size_t n)
         if (a->head && cap == n && a->head->cap - a->head->len > 256) {
             b->next = a->head->next;
             a->head->next = b;
-        } else {
-            b->next = a->head;
-            a->head = b;
+            b->len = n;
+            a->used += n;
+            return b->data;
         }
+        b->next = a->head;
+        a->head = b;
     }
     void *p = b->data + b->len;
     b->len += n;
     a->used += n;
+    a->cur = b->data + b->len;
+    a->end = b->data + b->cap;
     return p;
 }
 
 char *dp_arena_strndup(struct dp_arena *a, const char *s, size_t n)
 {
-    char *p = dp_arena_alloc(a, n + 1);
+    char *p = dp_arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -109,6 +117,8 @@ void dp_arena_reset(struct dp_arena *a)
     }
     a->head = keep;
     a->used = 0;
+    a->cur = keep ? keep->data : NULL;
+    a->end = keep ? keep->data + keep->cap : NULL;
 }
 
 void dp_arena_free(struct dp_arena *a)
@@ -121,4 +131,5 @@ void dp_arena_free(struct dp_arena *a)
     }
     a->head = NULL;
     a->used = 0;
+    a->cur = a->end = NULL;
 }
