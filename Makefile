@@ -48,7 +48,8 @@ asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT=-O1 \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
 
-# libFuzzer targets (fuzz/fuzz_*.c) built with clang; FUZZ_SECONDS bounds each run.
+# libFuzzer targets (fuzz/fuzz_*.c) built with clang; FUZZ_SECONDS bounds each run. Seeds:
+# fuzz/seeds/<target>/ plus the folders listed in fuzz/seeds/<target>.dirs (test corpora).
 FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -58,7 +59,8 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -Isrc $(FUZZ_FLAGS) -o build-fuzz/$$n $$f build-fuzz/libdpoison.a $(LDLIBS) || exit 1; \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
-	    build-fuzz/corpus-$$n fuzz/seeds/$$n >build-fuzz/$$n.log 2>&1 || { tail -40 build-fuzz/$$n.log; exit 1; }; \
+	    build-fuzz/corpus-$$n fuzz/seeds/$$n $$(cat fuzz/seeds/$$n.dirs 2>/dev/null) \
+	    >build-fuzz/$$n.log 2>&1 || { tail -40 build-fuzz/$$n.log; exit 1; }; \
 	  tail -2 build-fuzz/$$n.log; \
 	done
 
