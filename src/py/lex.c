@@ -69,7 +69,7 @@ static int kw_lookup(const char *p, size_t n)
     };
     if (n < 1 || n > 8) return DP_PY_KW_NONE;
     int k = by_hash[((unsigned char)p[0] * 13u + (unsigned char)p[n - 1] * 3u + (unsigned)n) % 128u];
-    return k && memcmp(kw_strs[k], p, n) == 0 && kw_strs[k][n] == 0 ? k : DP_PY_KW_NONE;
+    return k && strncmp(kw_strs[k], p, n) == 0 && kw_strs[k][n] == 0 ? k : DP_PY_KW_NONE;
 }
 
 int dp_py_char_col(const struct dp_py_lexer_out *lx, int line, uint32_t off)
