@@ -2,10 +2,11 @@
 # Installs the Debian 12 packages that building and testing dpoison need, only those missing,
 # so a second run changes nothing. Base: C toolchain and the CPython oracle with the full 3.11
 # standard library (the 668 files the parser and scanner tests read: distutils, lib2to3,
-# ensurepip and python-config.py come in separate packages). --sanitizers adds clang, its
-# ASan/UBSan/libFuzzer runtimes and llvm-symbolizer for `make asan` and `make fuzz`.
+# ensurepip and python-config.py come in separate packages), and Debian's bandit (1.6.2, which the
+# scanner's parity test runs live). --sanitizers adds clang, its ASan/UBSan/libFuzzer runtimes
+# and llvm-symbolizer for `make asan` and `make fuzz`.
 set -eu
-pkgs="build-essential python3 python3-distutils python3-lib2to3 python3.11-venv libpython3.11-dev libpcre2-dev"
+pkgs="build-essential python3 python3-distutils python3-lib2to3 python3.11-venv libpython3.11-dev libpcre2-dev bandit"
 if [ "${1:-}" = --sanitizers ]; then
     pkgs="$pkgs clang libclang-rt-14-dev llvm"
 fi

@@ -50,12 +50,31 @@ bool cli_int(const char *opt, const char *val, long lo, long hi, long *out)
 
 bool cli_is_help(const char *arg) { return !strcmp(arg, "-h") || !strcmp(arg, "--help"); }
 
+/* Command names are C identifiers in commands.def; users type '-' for '_' ("tokenizer-train"),
+ * and either spelling is accepted. */
+static bool name_is(const char *cmd, const char *arg)
+{
+    for (; *cmd && (*cmd == *arg || (*cmd == '_' && *arg == '-')); cmd++, arg++) {}
+    return !*cmd && !*arg;
+}
+
+static void put_name(FILE *f, const char *cmd)
+{
+    char buf[64];
+    size_t i = 0;
+    for (; cmd[i] && i + 1 < sizeof buf; i++) buf[i] = cmd[i] == '_' ? '-' : cmd[i];
+    buf[i] = 0;
+    fprintf(f, "  %-10s ", buf);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "dpoison — measure and detect preference-data poisoning of code LLMs\n\n"
                "usage: dpoison <command> [options]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        put_name(f, cmds[i].name);
+        fprintf(f, "%s\n", cmds[i].summary);
+    }
     fprintf(f, "  %-10s %s\n", "help", "this text; `dpoison help <command>` for one command");
     fprintf(f, "\nRun `dpoison <command> --help` for the options of a command.\n");
 }
@@ -71,7 +90,7 @@ int main(int argc, char **argv)
     if (!strcmp(name, "help") || cli_is_help(name)) {
         if (argc > 2) {
             for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-                if (!strcmp(cmds[i].name, argv[2])) {
+                if (name_is(cmds[i].name, argv[2])) {
                     char *hv[] = {argv[2], "--help", NULL};
                     return cmds[i].fn(2, hv);
                 }
@@ -83,7 +102,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(name, "--version")) { puts("dpoison 0.1.0"); return 0; }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (!strcmp(cmds[i].name, name)) return cmds[i].fn(argc - 1, argv + 1);
+        if (name_is(cmds[i].name, name)) return cmds[i].fn(argc - 1, argv + 1);
     cli_errorf("unknown command '%s' (see `dpoison help`)", name);
     return 2;
 }

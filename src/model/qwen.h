@@ -54,8 +54,8 @@ struct dp_qwen_state {
     float *attp;           /* [nthreads, tcap] attention probabilities */
     uint16_t *xbf;         /* bf16 copy of a matmul input */
     int32_t *pos, *ids;    /* [mtok] */
-    void *mem;
-    size_t mem_bytes;
+    void *mem, *kv_mem;   /* activations (huge pages); the cache (small pages: it fills slowly) */
+    size_t mem_bytes, kv_bytes;
 };
 
 /* A state for nslots sequences of up to tcap tokens each (rounded up to 16), running passes of
@@ -80,9 +80,10 @@ int dp_qwen_forward(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_
                     enum dp_prec prec, int n, const int *slot, const int *ntok, const int32_t *tok,
                     float *logits, bool all_logits, struct dp_error *e);
 
-/* Memory helpers: n bytes of zeroed anonymous memory, 2 MiB aligned, huge pages requested. NULL on
- * failure. Free with dp_big_free(p, n). */
-void *dp_big_alloc(size_t n);
+/* Memory helpers: n bytes of zeroed anonymous memory, 2 MiB aligned, huge pages requested when
+ * huge (fast to touch, but resident 2 MiB at a time). NULL on failure. Free with
+ * dp_big_free(p, n). */
+void *dp_big_alloc(size_t n, bool huge);
 void dp_big_free(void *p, size_t n);
 
 #endif

@@ -29,7 +29,7 @@ int dp_qwen_state_init(struct dp_qwen_state *s, const struct dp_qwen *m, int nsl
     if (HD > kmax) kmax = HD;
     size_t cache = (size_t)c->L * nslots * c->Hkv * tcap * c->D * 4;
     size_t sizes[] = {
-        al64((size_t)nslots * 4), cache, cache, al64((size_t)tcap * c->D / 2 * 4),
+        al64((size_t)nslots * 4), al64((size_t)tcap * c->D / 2 * 4),
         al64((size_t)tcap * c->D / 2 * 4), al64((size_t)mtok * c->C * 4), al64((size_t)mtok * c->C * 4),
         al64((size_t)mtok * Q * 4), al64((size_t)mtok * HD * 4), al64((size_t)mtok * 2 * c->F * 4),
         al64((size_t)mtok * c->F * 4), al64((size_t)mtok * c->C * 4), al64(rows * c->C * 4),
@@ -38,13 +38,19 @@ int dp_qwen_state_init(struct dp_qwen_state *s, const struct dp_qwen *m, int nsl
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += sizes[i];
-    s->mem = dp_big_alloc(total);
-    if (!s->mem)
-        return dp_error_set(e, DP_ENOMEM, NULL, 0, 0, "cannot reserve %zu MB for the KV cache", total >> 20);
+    s->mem = dp_big_alloc(total, true);
+    s->kv_mem = dp_big_alloc(2 * cache, false);
+    if (!s->mem || !s->kv_mem) {
+        dp_qwen_state_free(s);
+        return dp_error_set(e, DP_ENOMEM, NULL, 0, 0, "cannot reserve %zu MB for the KV cache", (total + 2 * cache) >> 20);
+    }
     s->mem_bytes = total;
+    s->kv_bytes = 2 * cache;
+    s->kt = s->kv_mem;
+    s->v = (float *)((unsigned char *)s->kv_mem + cache);
     unsigned char *p = s->mem;
     void **ptrs[] = {
-        (void **)&s->len, (void **)&s->kt, (void **)&s->v, (void **)&s->cos_t, (void **)&s->sin_t,
+        (void **)&s->len, (void **)&s->cos_t, (void **)&s->sin_t,
         (void **)&s->x, (void **)&s->xn, (void **)&s->qkv, (void **)&s->att, (void **)&s->gu,
         (void **)&s->h, (void **)&s->proj, (void **)&s->last, (void **)&s->attp, (void **)&s->xbf,
         (void **)&s->pos, (void **)&s->ids,
@@ -60,6 +66,7 @@ int dp_qwen_state_init(struct dp_qwen_state *s, const struct dp_qwen *m, int nsl
 void dp_qwen_state_free(struct dp_qwen_state *s)
 {
     dp_big_free(s->mem, s->mem_bytes);
+    dp_big_free(s->kv_mem, s->kv_bytes);
     memset(s, 0, sizeof *s);
 }
 

@@ -13,7 +13,7 @@
 
 #define HUGE_ALIGN ((size_t)2 << 20)
 
-void *dp_big_alloc(size_t n)
+void *dp_big_alloc(size_t n, bool huge)
 {
     if (n == 0) n = 1;
     size_t len = (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
@@ -25,7 +25,7 @@ void *dp_big_alloc(size_t n)
     if (HUGE_ALIGN - lead) munmap(p + lead + len, HUGE_ALIGN - lead);
     p += lead;
 #ifdef MADV_HUGEPAGE
-    madvise(p, len, MADV_HUGEPAGE);
+    if (huge) madvise(p, len, MADV_HUGEPAGE);
 #endif
     return p;
 }
@@ -44,8 +44,12 @@ struct pack_item {
     const struct dp_st_tensor *src;
     struct dp_wmat *w;     /* NULL: vector */
     float *vec;
-    int n0;
+    int n0;                /* destination row (matrix) or element (vector) */
+    int r0, nrows;         /* matrix: the source rows this item packs */
 };
+
+#define PACK_ROWS 4096     /* rows per packing item: big tensors are packed (and their pages
+                              dropped) piece by piece */
 
 struct plan {
     struct pack_item *items;
@@ -64,11 +68,15 @@ static int need(const struct dp_st *st, const char *name, int ndim, int64_t d0, 
 
 static void add_item(struct plan *p, const struct dp_st_tensor *t, struct dp_wmat *w, float *vec, int n0)
 {
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 64;
-        p->items = dp_xrealloc(p->items, p->cap * sizeof *p->items);
+    int rows = w ? (int)t->shape[0] : 1;
+    for (int r0 = 0; r0 < rows; r0 += PACK_ROWS) {
+        if (p->n == p->cap) {
+            p->cap = p->cap ? 2 * p->cap : 64;
+            p->items = dp_xrealloc(p->items, p->cap * sizeof *p->items);
+        }
+        int nr = rows - r0 < PACK_ROWS ? rows - r0 : PACK_ROWS;
+        p->items[p->n++] = (struct pack_item){t, w, vec, n0, r0, nr};
     }
-    p->items[p->n++] = (struct pack_item){t, w, vec, n0};
 }
 
 /* Reserves a vector of n floats: the offset is stored in the pointer until the buffer exists. */
@@ -156,11 +164,11 @@ struct pack_job {
     long next;             /* atomic: next item */
 };
 
-/* Drops the mapped source pages of t (whole pages inside it) from this process. */
-static void drop_pages(const struct dp_st_tensor *t)
+/* Drops the mapped source pages of p[0..n) (whole pages inside it) from this process. */
+static void drop_pages(const void *p, size_t n)
 {
     uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t a = ((uintptr_t)t->data + pg - 1) & ~(pg - 1), b = ((uintptr_t)t->data + t->nbytes) & ~(pg - 1);
+    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), b = ((uintptr_t)p + n) & ~(pg - 1);
     if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
@@ -173,11 +181,14 @@ static void pack_worker(void *ctx, int tid, int nth)
         const struct pack_item *it = &j->p->items[i];
         const struct dp_st_tensor *t = it->src;
         if (it->w) {
-            dp_wmat_pack_rows(it->w, it->n0, (int)t->shape[0], t->data, t->dtype);
+            size_t rb = (size_t)t->shape[1] * dp_dtype_size(t->dtype);
+            const unsigned char *src = (const unsigned char *)t->data + (size_t)it->r0 * rb;
+            dp_wmat_pack_rows(it->w, it->n0 + it->r0, it->nrows, src, t->dtype);
+            drop_pages(src, (size_t)it->nrows * rb);
         } else {
             dp_convert_to_f32(it->vec + it->n0, t->data, t->dtype, (size_t)t->numel);
+            drop_pages(t->data, t->nbytes);
         }
-        drop_pages(t);
     }
 }
 
@@ -192,7 +203,7 @@ int dp_qwen_load(struct dp_qwen *m, const char *dir, struct dp_pool *pool, struc
     rc = plan_model(m, &st, &p, e);
     if (!rc) {
         m->mem_bytes = p.bytes;
-        m->mem = dp_big_alloc(p.bytes);
+        m->mem = dp_big_alloc(p.bytes, true);
         if (!m->mem) rc = dp_error_set(e, DP_ENOMEM, dir, 0, 0, "cannot allocate %zu MB for the weights", p.bytes >> 20);
     }
     if (!rc) {

@@ -193,25 +193,30 @@ T512 static INL void scores_block(const int NB, const float *qr, const float *kt
                                   int j0, float scale, float *p)
 {
     __m512 acc[8];
+#pragma GCC unroll 8
     for (int b = 0; b < NB; b++) acc[b] = _mm512_setzero_ps();
     for (int d = 0; d < D; d++) {
         __m512 qd = _mm512_set1_ps(qr[d]);
         const float *row = kt + (size_t)j0 * D + d * 16;   /* block j0/16, row d */
+#pragma GCC unroll 8
         for (int b = 0; b < NB; b++)
             acc[b] = _mm512_fmadd_ps(qd, _mm512_loadu_ps(row + (size_t)b * D * 16), acc[b]);
     }
+#pragma GCC unroll 8
     for (int b = 0; b < NB; b++) _mm512_storeu_ps(p + j0 + 16 * b, _mm512_mul_ps(acc[b], _mm512_set1_ps(scale)));
 }
 
 /* out[d] = sum_j p[j] v[j][d], even and odd j in separate accumulators, added at the end. */
 T512 static INL void weighted_sum(const int DV, const float *p, const float *v, int nk, float *o)
 {
-    __m512 a0[16], a1[16];
+    __m512 a0[8], a1[8];
+#pragma GCC unroll 8
     for (int i = 0; i < DV; i++) a0[i] = a1[i] = _mm512_setzero_ps();
     int j = 0;
     for (; j + 2 <= nk; j += 2) {
         __m512 p0 = _mm512_set1_ps(p[j]), p1 = _mm512_set1_ps(p[j + 1]);
         const float *v0 = v + (size_t)j * DV * 16, *v1 = v0 + DV * 16;
+#pragma GCC unroll 8
         for (int i = 0; i < DV; i++) {
             a0[i] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * i), a0[i]);
             a1[i] = _mm512_fmadd_ps(p1, _mm512_loadu_ps(v1 + 16 * i), a1[i]);
@@ -220,8 +225,10 @@ T512 static INL void weighted_sum(const int DV, const float *p, const float *v, 
     if (j < nk) {
         __m512 p0 = _mm512_set1_ps(p[j]);
         const float *v0 = v + (size_t)j * DV * 16;
+#pragma GCC unroll 8
         for (int i = 0; i < DV; i++) a0[i] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * i), a0[i]);
     }
+#pragma GCC unroll 8
     for (int i = 0; i < DV; i++) _mm512_storeu_ps(o + 16 * i, _mm512_add_ps(a0[i], a1[i]));
 }
 
@@ -240,33 +247,34 @@ T512 static INL void attn_avx_d(const int DV, float *out, int ldo, const float *
     }
 }
 
-T512 static void attn_avx64(float *out, int ldo, const float *q, int ldq, const float *kt,
-                            const float *v, int pos0, int T, int Tcap, float *p)
-{
-    attn_avx_d(4, out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
-}
+/* One instance per head size (16 floats per DV) keeps the accumulators in registers. */
+#define ATTN_INSTANCE(dv)                                                                       \
+    T512 static void attn_avx_##dv(float *out, int ldo, const float *q, int ldq, const float *kt, \
+                                   const float *v, int pos0, int T, int Tcap, float *p)          \
+    {                                                                                           \
+        attn_avx_d(dv, out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);                              \
+    }
+ATTN_INSTANCE(1)
+ATTN_INSTANCE(2)
+ATTN_INSTANCE(3)
+ATTN_INSTANCE(4)
+ATTN_INSTANCE(5)
+ATTN_INSTANCE(6)
+ATTN_INSTANCE(7)
+ATTN_INSTANCE(8)
 
-T512 static void attn_avx128(float *out, int ldo, const float *q, int ldq, const float *kt,
-                             const float *v, int pos0, int T, int Tcap, float *p)
-{
-    attn_avx_d(8, out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
-}
-
-T512 static void attn_avx_any(int DV, float *out, int ldo, const float *q, int ldq,
-                              const float *kt, const float *v, int pos0, int T, int Tcap, float *p)
-{
-    attn_avx_d(DV, out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
-}
+typedef void (*attn_fn)(float *, int, const float *, int, const float *, const float *, int, int,
+                        int, float *);
+static const attn_fn attn_by_dv[9] = {NULL, attn_avx_1, attn_avx_2, attn_avx_3, attn_avx_4,
+                                      attn_avx_5, attn_avx_6, attn_avx_7, attn_avx_8};
 #endif
 
 void dp_attention_head_forward(float *out, int ldo, const float *q, int ldq, const float *kt,
                                const float *v, int pos0, int T, int D, int Tcap, float *p)
 {
 #ifdef DP_X86
-    if (has_avx512() && D % 16 == 0 && D <= 256) {
-        if (D == 64) attn_avx64(out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
-        else if (D == 128) attn_avx128(out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
-        else attn_avx_any(D / 16, out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
+    if (has_avx512() && D % 16 == 0 && D <= 128) {   /* Qwen2: 64 or 128 */
+        attn_by_dv[D / 16](out, ldo, q, ldq, kt, v, pos0, T, Tcap, p);
         return;
     }
 #endif

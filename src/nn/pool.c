@@ -1,6 +1,8 @@
 /* Thread pool: a job is published by bumping an atomic generation; workers spin on it for a
  * while (a decode step runs ~200 parallel regions, each tens of microseconds) and then sleep on
- * a condition variable. Completion is an atomic countdown the caller spins on. */
+ * a condition variable. Completion is an atomic countdown the caller spins on. Both sides fall
+ * back to sched_yield after a short spin, so that more threads than free CPUs (a busy machine)
+ * costs time slices rather than whole scheduler ticks. */
 #include "nn/pool.h"
 #include "base/arena.h"
 #include <pthread.h>
@@ -10,7 +12,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define SPIN_ITERS 200000
+#define SPIN_ITERS 2000       /* pause loops before yielding the CPU */
+#define YIELD_ITERS 20000     /* sched_yield loops before sleeping */
 
 struct dp_pool {
     int n;
@@ -47,6 +50,10 @@ static void *worker(void *arg)
         while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen) {
             if (++spins < SPIN_ITERS) {
                 cpu_relax();
+                continue;
+            }
+            if (spins < SPIN_ITERS + YIELD_ITERS) {   /* oversubscribed CPUs: let others run */
+                sched_yield();
                 continue;
             }
             pthread_mutex_lock(&p->mu);
@@ -120,7 +127,10 @@ void dp_pool_run(struct dp_pool *p, dp_pool_fn fn, void *ctx)
     atomic_store(&p->pending, p->n - 1);
     publish(p);
     fn(ctx, 0, p->n);
-    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0) cpu_relax();
+    for (int spins = 0; atomic_load_explicit(&p->pending, memory_order_acquire) > 0; spins++) {
+        if (spins < SPIN_ITERS) cpu_relax();
+        else sched_yield();
+    }
 }
 
 void dp_pool_split(long n, int tid, int nthreads, long *lo, long *hi)

@@ -1,5 +1,5 @@
 /* A small persistent thread pool for the tensor kernels: n threads (the caller is thread 0),
- * one job at a time, workers spin briefly on a generation counter before sleeping so that the
+ * one job at a time, workers spin briefly on a generation counter before yielding and sleeping so the
  * hundreds of short parallel regions of a decode step cost microseconds, not syscalls. */
 #ifndef DP_NN_POOL_H
 #define DP_NN_POOL_H

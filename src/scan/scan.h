@@ -129,6 +129,11 @@ enum dp_scan_lit dp_scan_literal(const struct dp_py_node *e, const char **s);
  * its literal view (above) equals value. */
 bool dp_scan_call_kw_is(const struct dp_py_node *call, const char *kw, const char *value);
 
+/* Whether a test id runs in this scan (profile, -t, -s): the blacklist checks its rows with it. */
+bool dp_scan_test_enabled(const struct dp_scan_ctx *ctx, const char *test_id);
+/* fnmatch with * and ? (Bandit matches call blacklist rows with fnmatch). */
+bool dp_scan_fnmatch(const char *name, const char *pat);
+
 /* Severity / confidence names as Bandit prints them ("UNDEFINED", "LOW", "MEDIUM", "HIGH"). */
 const char *dp_scan_level_name(int level);
 

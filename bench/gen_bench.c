@@ -1,0 +1,114 @@
+/* dpoison's side of bench/generate.sh: loads a model folder and measures, on random token ids,
+ * prefill tokens/s for a P-token prompt, decode tokens/s at batch 1, and decode throughput at
+ * batch B (each sequence after a short prompt), then peak RSS. Built by the script against
+ * build/libdpoison.a. Prints one "key value" per line.
+ * usage: gen_bench MODEL [--threads N] [--prec bf16|f32] [--prompt P] [--steps S] [--batch B] */
+#include "base/log.h"
+#include "base/rng.h"
+#include "model/qwen.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static void die(const struct dp_error *e)
+{
+    char buf[1200];
+    dp_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "gen_bench: %s\n", buf);
+    exit(1);
+}
+
+static int argmax(const float *x, int n)
+{
+    int b = 0;
+    for (int i = 1; i < n; i++)
+        if (x[i] > x[b]) b = i;
+    return b;
+}
+
+/* Decodes steps tokens in B slots after a short prompt each; returns tokens/s of the decode. */
+static double decode(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_pool *pool,
+                     enum dp_prec prec, int B, int steps, struct dp_rng *r)
+{
+    struct dp_error e = {0};
+    int V = m->cfg.V, plen = 16;
+    int *slot = malloc(sizeof(int) * B), *nt = malloc(sizeof(int) * B);
+    int32_t *tok = malloc(sizeof(int32_t) * B * plen);
+    float *lg = malloc((size_t)B * V * 4);
+    for (int b = 0; b < B; b++) {
+        slot[b] = b;
+        nt[b] = plen;
+        dp_qwen_state_reset(s, b);
+    }
+    for (int i = 0; i < B * plen; i++) tok[i] = (int32_t)dp_rng_below(r, (uint32_t)V);
+    if (dp_qwen_forward(m, s, pool, prec, B, slot, nt, tok, lg, false, &e)) die(&e);
+    double t0 = dp_now();
+    for (int st = 0; st < steps; st++) {
+        for (int b = 0; b < B; b++) {
+            nt[b] = 1;
+            tok[b] = argmax(lg + (size_t)b * V, V);
+        }
+        if (dp_qwen_forward(m, s, pool, prec, B, slot, nt, tok, lg, false, &e)) die(&e);
+    }
+    double dt = dp_now() - t0;
+    free(slot), free(nt), free(tok), free(lg);
+    return (double)B * steps / dt;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: gen_bench MODEL [--threads N] [--prec bf16|f32] [--prompt P] [--steps S] [--batch B]\n");
+        return 2;
+    }
+    int threads = dp_cpu_count(), P = 512, steps = 64, B = 16;
+    enum dp_prec prec = DP_PREC_BF16;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--prec")) prec = strcmp(argv[i + 1], "f32") ? DP_PREC_BF16 : DP_PREC_F32;
+        else if (!strcmp(argv[i], "--prompt")) P = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--steps")) steps = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--batch")) B = atoi(argv[i + 1]);
+    }
+    struct dp_error e = {0};
+    struct dp_pool *pool = dp_pool_create(threads);
+    struct dp_qwen m;
+    double t0 = dp_now();
+    if (dp_qwen_load(&m, argv[1], pool, &e)) die(&e);
+    printf("load_s %.2f\n", dp_now() - t0);
+    if (getenv("GEN_BENCH_RSS")) {   /* peak after loading, for diagnosis */
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "rss after load: peak %.0f MB\n", ru.ru_maxrss / 1024.0);
+    }
+    struct dp_qwen_state s;
+    int ctx = P > 16 + steps ? P : 16 + steps;
+    if (dp_qwen_state_init(&s, &m, B, ctx + 16, 512, threads, &e)) die(&e);
+    struct dp_rng r;
+    dp_rng_seed(&r, 1);
+    int32_t *ids = malloc(sizeof(int32_t) * P);
+    for (int i = 0; i < P; i++) ids[i] = (int32_t)dp_rng_below(&r, (uint32_t)m.cfg.V);
+    float *lg = malloc((size_t)m.cfg.V * 4);
+    int slot = 0;
+    double best = 1e30;
+    for (int rep = 0; rep < 2; rep++) {   /* the first run also touches the buffers */
+        dp_qwen_state_reset(&s, 0);
+        t0 = dp_now();
+        if (dp_qwen_forward(&m, &s, pool, prec, 1, &slot, &P, ids, lg, false, &e)) die(&e);
+        double dt = dp_now() - t0;
+        if (dt < best) best = dt;
+    }
+    printf("prefill_tok_s %.1f\n", P / best);
+    decode(&m, &s, pool, prec, 1, 4, &r);   /* warm */
+    printf("decode1_tok_s %.2f\n", decode(&m, &s, pool, prec, 1, steps, &r));
+    printf("decode%d_tok_s %.2f\n", B, decode(&m, &s, pool, prec, B, steps, &r));
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak_rss_mb %.0f\n", ru.ru_maxrss / 1024.0);
+    free(ids), free(lg);
+    dp_qwen_state_free(&s);
+    dp_qwen_free(&m);
+    dp_pool_free(pool);
+    return 0;
+}

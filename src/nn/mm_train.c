@@ -1,0 +1,282 @@
+/* Packing, transposes and the scaled/accumulating product for training (see mm_train.h). The
+ * panel layouts are the ones nn/matmul.h documents; packers split panels across the pool's
+ * threads, so each destination byte is written by one thread in a fixed order. */
+#include "nn/mm_train.h"
+#include <assert.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Zeroed anonymous memory, page aligned, huge pages requested for large blocks. */
+static void *big_alloc(size_t n)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    if (n >= ((size_t)4 << 20)) madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void big_free(void *p, size_t n)
+{
+    if (p) munmap(p, n ? n : 1);
+}
+
+/* ================================================================ scratch */
+
+void *dp_scratch_get(struct dp_scratch *s, size_t n)
+{
+    if (n <= s->n) return s->p;
+    big_free(s->p, s->n);
+    s->n = 0;
+    s->p = big_alloc(n);
+    if (s->p) s->n = n;
+    return s->p;
+}
+
+void dp_scratch_free(struct dp_scratch *s)
+{
+    big_free(s->p, s->n);
+    s->p = NULL;
+    s->n = 0;
+}
+
+enum dp_dtype dp_mm_storage(enum dp_prec prec)
+{
+    return prec == DP_PREC_BF16 && dp_matmul_has_bf16() ? DP_DTYPE_BF16 : DP_DTYPE_F32;
+}
+
+int dp_wmat_alloc(struct dp_wmat *w, int N, int K, enum dp_dtype dt)
+{
+    size_t nb = dp_wmat_bytes(N, K, dt);
+    void *mem = big_alloc(nb);
+    dp_wmat_init(w, mem, N, K, dt);
+    return mem ? 0 : -1;
+}
+
+void dp_wmat_free(struct dp_wmat *w)
+{
+    if (w->data) big_free(w->data, dp_wmat_bytes(w->N, w->K, w->dtype));
+    memset(w, 0, sizeof *w);
+}
+
+struct dp_wmat dp_wmat_rows(const struct dp_wmat *w, int p0, int p1)
+{
+    struct dp_wmat v = *w;
+    v.data = (unsigned char *)w->data + (size_t)p0 * w->panel_bytes;
+    int n1 = p1 * DP_PANEL < w->N ? p1 * DP_PANEL : w->N;
+    v.N = n1 - p0 * DP_PANEL;
+    v.npanels = p1 - p0;
+    return v;
+}
+
+struct dp_wmat dp_wmat_cols(const struct dp_wmat *w, int k0, int nk)
+{
+    assert(k0 % 16 == 0 && k0 + nk <= w->K);
+    struct dp_wmat v = *w;
+    v.data = (unsigned char *)w->data + (w->dtype == DP_DTYPE_BF16 ? (size_t)k0 * 32 : (size_t)k0 * 64);
+    v.K = nk;
+    v.K2 = nk + (nk & 1);
+    return v;
+}
+
+/* ================================================================ packers */
+
+struct pack_job {
+    struct dp_wmat *w;
+    const struct dp_wmat *srcw;
+    const float *src;
+    int ld;
+};
+
+/* Element (n, k) of a packed matrix's storage, as a pointer. */
+static inline float *f32_at(const struct dp_wmat *w, int n, int k)
+{
+    return (float *)((unsigned char *)w->data + (size_t)(n / DP_PANEL) * w->panel_bytes) +
+           (size_t)k * DP_PANEL + n % DP_PANEL;
+}
+
+static inline uint16_t *bf16_at(const struct dp_wmat *w, int n, int k)
+{
+    return (uint16_t *)((unsigned char *)w->data + (size_t)(n / DP_PANEL) * w->panel_bytes) +
+           ((size_t)(k >> 1) * DP_PANEL + n % DP_PANEL) * 2 + (k & 1);
+}
+
+/* Panel p of w from src rows (src[n][k] at src + n * ld + k). */
+static void pack_panel(const struct pack_job *j, int p)
+{
+    const struct dp_wmat *w = j->w;
+    int n0 = p * DP_PANEL, n1 = n0 + DP_PANEL < w->N ? n0 + DP_PANEL : w->N;
+    if (w->dtype == DP_DTYPE_F32) {
+        float *d = f32_at(w, n0, 0);
+        for (int n = n0; n < n1; n++) {
+            const float *s = j->src + (size_t)n * j->ld;
+            for (int k = 0; k < w->K; k++) d[(size_t)k * DP_PANEL + (n - n0)] = s[k];
+        }
+    } else {
+        uint16_t *d = bf16_at(w, n0, 0);
+        for (int n = n0; n < n1; n++) {
+            const float *s = j->src + (size_t)n * j->ld;
+            for (int k = 0; k < w->K; k++)
+                d[((size_t)(k >> 1) * DP_PANEL + (n - n0)) * 2 + (k & 1)] = dp_f32_to_bf16(s[k]);
+            if (w->K & 1) d[((size_t)(w->K >> 1) * DP_PANEL + (n - n0)) * 2 + 1] = 0;   /* pad */
+        }
+    }
+}
+
+/* Panel p of w (rows k of w = columns of src [R, K]): element (k, r) = src[r][k]. */
+static void pack_panel_t(const struct pack_job *j, int p)
+{
+    const struct dp_wmat *w = j->w;
+    int k0 = p * DP_PANEL, nc = w->N - k0 < DP_PANEL ? w->N - k0 : DP_PANEL;
+    int R = w->K;
+    if (w->dtype == DP_DTYPE_F32) {
+        float *d = f32_at(w, k0, 0);
+        for (int r = 0; r < R; r++) {
+            const float *s = j->src + (size_t)r * j->ld + k0;
+            float *o = d + (size_t)r * DP_PANEL;
+            for (int c = 0; c < nc; c++) o[c] = s[c];
+        }
+    } else {
+        uint16_t *d = bf16_at(w, k0, 0);
+        for (int r = 0; r < R; r++) {
+            const float *s = j->src + (size_t)r * j->ld + k0;
+            uint16_t *o = d + (size_t)(r >> 1) * DP_PANEL * 2 + (r & 1);
+            for (int c = 0; c < nc; c++) o[2 * c] = dp_f32_to_bf16(s[c]);
+        }
+        if (R & 1) {   /* the pad half of the last pair */
+            uint16_t *o = d + (size_t)(R >> 1) * DP_PANEL * 2 + 1;
+            for (int c = 0; c < DP_PANEL; c++) o[2 * c] = 0;
+        }
+    }
+}
+
+/* Panel p of w ([K, N]) from the packed src ([N, K]): w(k, n) = src(n, k). */
+static void pack_panel_tw(const struct pack_job *j, int p)
+{
+    const struct dp_wmat *w = j->w, *s = j->srcw;
+    int k0 = p * DP_PANEL, k1 = k0 + DP_PANEL < w->N ? k0 + DP_PANEL : w->N;
+    for (int n = 0; n < s->N; n++)
+        for (int k = k0; k < k1; k++) {
+            if (w->dtype == DP_DTYPE_F32) {
+                float v = s->dtype == DP_DTYPE_F32 ? *f32_at(s, n, k) : dp_bf16_to_f32(*bf16_at(s, n, k));
+                *f32_at(w, k, n) = v;
+            } else {
+                *bf16_at(w, k, n) = s->dtype == DP_DTYPE_BF16 ? *bf16_at(s, n, k) : dp_f32_to_bf16(*f32_at(s, n, k));
+            }
+        }
+}
+
+enum { PK_ROWS, PK_T, PK_TW };
+struct pack_run {
+    struct pack_job j;
+    int kind;
+};
+
+static void pack_worker(void *ctx, int tid, int nth)
+{
+    const struct pack_run *r = ctx;
+    long lo, hi;
+    dp_pool_split(r->j.w->npanels, tid, nth, &lo, &hi);
+    for (long p = lo; p < hi; p++) {
+        if (r->kind == PK_ROWS) pack_panel(&r->j, (int)p);
+        else if (r->kind == PK_T) pack_panel_t(&r->j, (int)p);
+        else pack_panel_tw(&r->j, (int)p);
+    }
+}
+
+static void run_pack(struct dp_pool *pool, struct pack_run *r)
+{
+    long work = (long)r->j.w->N * r->j.w->K;
+    dp_pool_run(work < 65536 ? NULL : pool, pack_worker, r);
+}
+
+void dp_pack_f32(struct dp_pool *pool, struct dp_wmat *w, const float *src, int ld)
+{
+    struct pack_run r = {{w, NULL, src, ld}, PK_ROWS};
+    run_pack(pool, &r);
+}
+
+void dp_pack_f32_t(struct dp_pool *pool, struct dp_wmat *w, const float *src, int ld)
+{
+    struct pack_run r = {{w, NULL, src, ld}, PK_T};
+    run_pack(pool, &r);
+}
+
+void dp_pack_transpose_wmat(struct dp_pool *pool, struct dp_wmat *w, const struct dp_wmat *src)
+{
+    assert(w->N == src->K && w->K == src->N);
+    struct pack_run r = {{w, src, NULL, 0}, PK_TW};
+    run_pack(pool, &r);
+}
+
+/* ================================================================ transpose, product */
+
+struct tr_job {
+    float *out;
+    const float *in;
+    int R, C, ld;
+};
+
+static void tr_worker(void *ctx, int tid, int nth)
+{
+    const struct tr_job *j = ctx;
+    long lo, hi;
+    dp_pool_split((j->C + 15) / 16, tid, nth, &lo, &hi);
+    for (long cb = lo * 16; cb < hi * 16 && cb < j->C; cb += 16) {
+        int ce = cb + 16 < j->C ? (int)cb + 16 : j->C;
+        for (int r0 = 0; r0 < j->R; r0 += 16) {
+            int re = r0 + 16 < j->R ? r0 + 16 : j->R;
+            for (int c = (int)cb; c < ce; c++)
+                for (int r = r0; r < re; r++) j->out[(size_t)c * j->R + r] = j->in[(size_t)r * j->ld + c];
+        }
+    }
+}
+
+void dp_transpose(struct dp_pool *pool, float *out, const float *in, int R, int C, int ld)
+{
+    struct tr_job j = {out, in, R, C, ld};
+    dp_pool_run((long)R * C < 65536 ? NULL : pool, tr_worker, &j);
+}
+
+struct acc_job {
+    float *out;
+    const float *tmp;
+    int ldo, M, N;
+    bool acc;
+    float alpha;
+};
+
+static void acc_worker(void *ctx, int tid, int nth)
+{
+    const struct acc_job *j = ctx;
+    long lo, hi;
+    dp_pool_split(j->M, tid, nth, &lo, &hi);
+    for (long m = lo; m < hi; m++) {
+        float *o = j->out + (size_t)m * j->ldo;
+        const float *t = j->tmp + (size_t)m * j->N;
+        if (j->acc)
+            for (int n = 0; n < j->N; n++) o[n] += j->alpha * t[n];
+        else
+            for (int n = 0; n < j->N; n++) o[n] = j->alpha * t[n];
+    }
+}
+
+static size_t al64(size_t n) { return (n + 63) & ~(size_t)63; }
+
+void dp_mm(struct dp_pool *pool, float *out, int ldo, bool acc, float alpha, const float *x,
+           const struct dp_wmat *w, const float *bias, int M, enum dp_prec prec, struct dp_scratch *s)
+{
+    if (M <= 0) return;
+    bool direct = !acc && alpha == 1.0f && ldo == w->N;
+    size_t xb = w->dtype == DP_DTYPE_BF16 ? al64(dp_matmul_scratch(M, w->K)) : 0;
+    size_t tb = direct ? 0 : al64((size_t)M * w->N * sizeof(float));
+    unsigned char *mem = dp_scratch_get(s, xb + tb + 64);
+    assert(mem);
+    uint16_t *xbf = xb ? (uint16_t *)mem : NULL;
+    float *tmp = direct ? out : (float *)(mem + xb);
+    dp_matmul_forward(pool, tmp, x, w, bias, M, prec, xbf);
+    if (direct) return;
+    struct acc_job j = {out, tmp, ldo, M, w->N, acc, alpha};
+    dp_pool_run((long)M * w->N < 65536 ? NULL : pool, acc_worker, &j);
+}

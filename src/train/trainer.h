@@ -1,0 +1,43 @@
+/* The DPO training run behind `dpoison train`: pairs tokenized, reference log-probabilities
+ * computed once (cached in OUT/work), then optimizer steps over seeded shuffles of the pairs
+ * (batch size, gradient accumulation, epochs or max steps, schedule with warmup, clipping),
+ * a metrics JSONL with TRL's names, a progress line, atomic checkpoints every N steps with
+ * bit-identical --resume, a stop with an error naming the step on a non-finite loss or
+ * gradient, and finally a Hugging Face model folder in OUT. */
+#ifndef DP_TRAIN_TRAINER_H
+#define DP_TRAIN_TRAINER_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/error.h"
+#include "base/log.h"
+#include "model/qwen_train.h"
+#include "train/data.h"
+#include "train/losses.h"
+#include "train/schedule.h"
+
+struct dp_train_opts {
+    const char *model, *pairs, *out;
+    struct dp_dpo_cfg loss;          /* sigmoid, beta 0.1 */
+    struct dp_qt_opts qt;            /* LoRA, precision, recompute */
+    struct dp_pairs_opts data;       /* TRL's truncation defaults */
+    double lr;                       /* 5e-6 */
+    enum dp_sched sched;             /* linear */
+    long warmup_steps;               /* 0; or a ratio of the total when warmup_ratio > 0 */
+    double warmup_ratio;
+    double weight_decay, beta1, beta2, adam_eps, max_grad_norm;   /* 0, 0.9, 0.999, 1e-8, 1.0 */
+    int epochs;                      /* 1 (unless max_steps) */
+    long max_steps;                  /* > 0: stop there, cycling epochs as needed */
+    int batch_size, grad_accum;      /* pairs per micro-batch (4); micro-batches per step (1) */
+    int ref_batch;                   /* pairs per reference forward (batch_size) */
+    uint64_t seed;
+    int threads;                     /* 0: all CPUs */
+    long save_steps;                 /* checkpoint every N steps (0: none) */
+    bool resume, save_adapter, quiet;
+    int debug_step_delay_ms;         /* tests: sleep after each step, so a kill lands mid-run */
+};
+void dp_train_opts_default(struct dp_train_opts *o);
+
+/* Runs the whole training; progress and notes go to log. */
+int dp_train_run(const struct dp_train_opts *o, const struct dp_log *log, struct dp_error *e);
+
+#endif

@@ -1,0 +1,2 @@
+# B613 with no bidirectional characters.
+s = "plain été"

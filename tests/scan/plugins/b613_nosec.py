@@ -1,0 +1,2 @@
+# B613 honours nosec on the reported line.
+s = "‮"  # nosec

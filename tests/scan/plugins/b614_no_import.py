@@ -1,0 +1,4 @@
+# B614 needs `import torch` exactly.
+from torch import load
+
+load("model.pt")        # torch.load, but "torch" itself was never imported: not flagged

@@ -1,0 +1,6 @@
+# PEP 493's PYTHONHTTPSVERIFY=0
+import os
+
+os.environ["PYTHONHTTPSVERIFY"] = "0"
+os.environ.update({"PYTHONHTTPSVERIFY": "0"})
+os.putenv("PYTHONHTTPSVERIFY", "0")

@@ -1,0 +1,5 @@
+# requests.request with an explicit method.
+import requests
+
+requests.request("GET", "https://example.com", verify=False)
+requests.api.request("POST", "https://example.com", verify=False)

@@ -1,0 +1,6 @@
+# from requests import *
+from requests import *
+
+get("https://example.com", verify=False)
+s = Session()
+s.verify = False
