@@ -159,6 +159,50 @@ static const unsigned char strspecial[256] = {SP64(0), SP64(64), SP64(128), SP64
 static bool is_id_start(unsigned char c) { return cclass[c] == 1; }
 static bool is_id_char(unsigned char c) { return cclass[c] != 0; }
 
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* The first invalid UTF-8 sequence in s[0..n), as CPython's decoder describes it: its offset,
+ * its length and the reason. Returns false when s is valid. */
+static bool utf8_problem(const unsigned char *s, size_t n, size_t *at, size_t *len, const char **why)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c < 0x80) { i++; continue; }
+        size_t need = c < 0xC2 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF5 ? 3 : 0;
+        *at = i;
+        if (!need) { *len = 1; *why = "invalid start byte"; return true; }
+        unsigned char lo = 0x80, hi = 0xBF;   /* the second byte's range excludes overlongs and surrogates */
+        if (c == 0xE0) lo = 0xA0;
+        else if (c == 0xED) hi = 0x9F;
+        else if (c == 0xF0) lo = 0x90;
+        else if (c == 0xF4) hi = 0x8F;
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= n) { *len = k; *why = "unexpected end of data"; return true; }
+            unsigned char d = s[i + k];
+            bool ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
+            if (!ok) { *len = k; *why = "invalid continuation byte"; return true; }
+        }
+        i += need + 1;
+    }
+    return false;
+}
+
+/* "(unicode error) 'utf-8' codec can't decode byte 0xf6 in position 3: invalid start byte" at
+ * 1-based byte column col of line line */
+static int utf8_error(struct lx *x, int line, int col, const unsigned char *data, size_t at, size_t len,
+                      const char *why)
+{
+    if (x->failed) return DP_ESYNTAX;
+    x->failed = true;
+    if (len == 1)
+        return dp_error_set(x->e, DP_ESYNTAX, x->path, line, col,
+                            "SyntaxError: (unicode error) 'utf-8' codec can't decode byte 0x%02x in position %zu: %s",
+                            data[at], at, why);
+    return dp_error_set(x->e, DP_ESYNTAX, x->path, line, col,
+                        "SyntaxError: (unicode error) 'utf-8' codec can't decode bytes in position %zu-%zu: %s",
+                        at, at + len - 1, why);
+}
+
 /* ---------------------------------------------------------------- strings */
 
 static int scan_string(struct lx *x, size_t qpos, int flags);
@@ -300,6 +344,17 @@ static int lex_string(struct lx *x, size_t start, size_t qpos, int flags)
         return lx_error_at(x, start, "SyntaxError", triple
             ? "unterminated triple-quoted string literal (detected at line %s)"
             : "unterminated string literal (detected at line %s)", buf);
+    }
+    /* the text between the quotes must be UTF-8: CPython 3.11 reports a bad byte just past
+     * the token, 3.12 at its start; the position counts from the opening quote */
+    size_t body = qpos + (triple ? 3 : 1), bend = x->pos - (triple ? 3 : 1), at, len;
+    const char *why;
+    const unsigned char *u = (const unsigned char *)x->s + body;
+    if (bend > body && utf8_problem(u, bend - body, &at, &len, &why)) {
+        push_tok(x, DP_PY_TOK_STRING, start, x->pos);
+        const struct dp_py_tok *t = &x->toks[x->ntok - 1];
+        if (x->version >= 312) return utf8_error(x, t->line, t->col + 1, u, at, len, why);
+        return utf8_error(x, t->end_line, t->end_col + 1, u, at, len, why);
     }
     push_tok(x, DP_PY_TOK_STRING, start, x->pos);
     x->toks[x->ntok - 1].strflags = (uint8_t)(flags | (triple ? DP_PY_STR_TRIPLE : 0));
@@ -577,7 +632,14 @@ static int lex_name(struct lx *x)
         if ((fl & DP_PY_STR_BYTES) && (fl & DP_PY_STR_F)) ok = false;
         if (ok) return lex_string(x, start, x->pos, fl);
     }
-    /* identifiers beyond ASCII: each character must be XID */
+    /* identifiers beyond ASCII: valid UTF-8, and each character XID */
+    size_t at, blen;
+    const char *why;
+    if ((any & 0x80) && utf8_problem((const unsigned char *)x->s + start, x->pos - start, &at, &blen, &why)) {
+        int line = line_of(x, start);
+        return utf8_error(x, line, (int)(start + at - x->ls[line]) + 1, (const unsigned char *)x->s + start, at,
+                          blen, why);
+    }
     for (size_t i = start; (any & 0x80) && i < x->pos; i++) {
         unsigned char c = (unsigned char)x->s[i];
         if (c < 0x80) continue;
@@ -690,37 +752,6 @@ static int normalize(struct dp_arena *a, const char *src, size_t n, const char *
     return 0;
 }
 
-/* Invalid UTF-8 is rejected as CPython's decoder does. */
-static int check_utf8(struct lx *x)
-{
-    const unsigned char *s = (const unsigned char *)x->s;
-    for (size_t i = 0; i < x->n;) {
-        uint64_t w;
-        if (i + 8 <= x->n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
-            i += 8;   /* eight ASCII bytes at once */
-            continue;
-        }
-        unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
-        size_t k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        bool ok = k && i + k <= x->n;
-        for (size_t j = 1; ok && j < k; j++) ok = (s[i + j] & 0xC0) == 0x80;
-        if (ok) {
-            uint32_t cp = k == 2 ? (uint32_t)(c & 0x1F) : k == 3 ? (uint32_t)(c & 0x0F) : (uint32_t)(c & 0x07);
-            for (size_t j = 1; j < k; j++) cp = (cp << 6) | (s[i + j] & 0x3F);
-            if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                (cp >= 0xD800 && cp <= 0xDFFF))
-                ok = false;
-        }
-        if (!ok) {
-            char b[8];
-            snprintf(b, sizeof b, "0x%02x", c);
-            return lx_error_at(x, i, "SyntaxError", "(unicode error) 'utf-8' codec can't decode byte %s: invalid start byte", b);
-        }
-        i += k;
-    }
-    return 0;
-}
 
 /* Token storage comes from the arena, sized from the source length (about one token per five
  * bytes in real code) so that it rarely has to grow. */
@@ -748,8 +779,7 @@ int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, i
     x.hint = &x.hint_store;
     x.cur_line = 1;
     lx_start(&x, x.n);
-    r = check_utf8(&x);
-    if (!r) r = lex_loop(&x, true);
+    r = lex_loop(&x, true);
     if (r) return r;
     lx_finish(&x, out);
     return 0;

@@ -15,7 +15,15 @@ struct fs {
     const char *src;
     bool raw;
     const char *kind;   /* "u" when the concatenation starts with a u'' literal (3.11 marks every piece) */
+    const char **run_kind;   /* 3.12: the kind of the token where the pending literal run began */
 };
+
+/* Called before text is added to the pending literal: 3.12 gives a merged piece the kind of the
+ * token its first character came from. */
+static void lit_begin(struct fs *f, const struct dp_sbuf *lit)
+{
+    if (lit->n == 0 && f->run_kind) *f->run_kind = f->src[f->tok->start] == 'u' ? "u" : NULL;
+}
 
 /* Errors inside a string literal: CPython reports them just past the token's end, counting the
  * column in bytes. */
@@ -41,9 +49,11 @@ static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t 
                     str_error(f, "bytes can only contain ASCII literal characters");
                     return false;
                 }
+        lit_begin(f, lit);
         dp_sbuf_put(lit, f->src + i, j - i);
         return true;
     }
+    lit_begin(f, lit);
     size_t bad = 0;
     const char *why = NULL;
     int r = bytes ? dp_py_unescape_bytes(lit, f->src + i, j - i, &bad, &why)
@@ -65,7 +75,7 @@ static void flush_literal(struct fs *f, struct dp_sbuf *lit)
     c->v.Constant.value.kind = DP_PY_CONST_STR;
     c->v.Constant.value.s = dp_arena_strndup(f->p->a, lit->p, lit->n);
     c->v.Constant.value.n = lit->n;
-    c->v.Constant.kind = f->kind;
+    c->v.Constant.kind = f->p->version >= 312 ? (f->run_kind ? *f->run_kind : NULL) : f->kind;
     pp_push(f->p, c);
     dp_sbuf_reset(lit);
 }
@@ -179,8 +189,11 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         spec = pp_node(p, DP_PY_JoinedStr, f->tok);
         int m = pp_mark(p);
         struct dp_sbuf sl = {0};
-        int64_t r = fstr_body(f, (uint32_t)k + 1, e, &sl, level + 1);
-        if (r >= 0) flush_literal(f, &sl);
+        const char *spec_kind = NULL;   /* the spec's pieces keep their own run kind */
+        struct fs fspec = *f;
+        fspec.run_kind = &spec_kind;
+        int64_t r = fstr_body(&fspec, (uint32_t)k + 1, e, &sl, level + 1);
+        if (r >= 0) flush_literal(&fspec, &sl);
         dp_sbuf_free(&sl);
         if (r < 0) { *p->nstk = m; return -1; }
         /* 3.12's tokenizer leaves an empty literal after a field that ends a format spec */
@@ -197,6 +210,7 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
     k++;
     if (debug) {
         /* the expression's text up to the blanks after '=', without comments (3.12) */
+        lit_begin(f, lit);
         for (uint32_t i2 = xs; i2 < dbg_end;) {
             if (s[i2] == '\'' || s[i2] == '"') {
                 uint32_t j2 = skip_string(s, i2, dbg_end);
@@ -247,9 +261,17 @@ static int64_t fstr_body(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *l
         if (i >= e) break;
         char c = s[i];
         if (level == 0 && i + 1 < e && s[i + 1] == c) {
+            lit_begin(f, lit);
             dp_sbuf_putc(lit, c);
             i += 2;
             continue;
+        }
+        if (level > 0 && c == '{' && i + 1 < e && s[i + 1] == '{' && lit->n == 0 && f->p->version >= 312) {
+            /* 3.12 leaves an empty literal before a spec field that opens with a brace */
+            struct dp_py_node *emp = pp_node(f->p, DP_PY_Constant, f->tok);
+            emp->v.Constant.value.kind = DP_PY_CONST_STR;
+            emp->v.Constant.value.s = "";
+            pp_push(f->p, emp);
         }
         if (c == '}') {
             if (level > 0) return i;
@@ -306,10 +328,10 @@ struct dp_py_node *pp_strings(struct pp *p)
     struct dp_sbuf lit = {0};
     struct dp_py_node *n;
     int m = pp_mark(p);
-    const char *kind = p->whole->src[st->start] == 'u' ? "u" : NULL;
+    const char *kind = p->whole->src[st->start] == 'u' ? "u" : NULL, *run_kind = NULL;
     for (int i = first; i < last; i++) {
         const struct dp_py_tok *t = &p->t[i];
-        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0, kind};
+        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0, kind, &run_kind};
         uint32_t bs, be;
         body_span(p, t, &bs, &be);
         bool ok;
@@ -327,7 +349,7 @@ struct dp_py_node *pp_strings(struct pp *p)
         }
     }
     if (any_f) {
-        struct fs f = {p, st, p->whole->src, false, kind};
+        struct fs f = {p, st, p->whole->src, false, kind, &run_kind};
         flush_literal(&f, &lit);
         n = pp_node(p, DP_PY_JoinedStr, st);
         n->v.JoinedStr.values = pp_list(p, m);
