@@ -16,13 +16,42 @@ struct fs {
     bool raw;
     const char *kind;   /* "u" when the concatenation starts with a u'' literal (3.11 marks every piece) */
     const char **run_kind;   /* 3.12: the kind of the token where the pending literal run began */
+    uint32_t *run;           /* 3.12: source span [run[0], run[1]) of the pending literal run */
+    bool tok_span;           /* a plain string token: it contributes its whole span */
 };
 
-/* Called before text is added to the pending literal: 3.12 gives a merged piece the kind of the
- * token its first character came from. */
-static void lit_begin(struct fs *f, const struct dp_sbuf *lit)
+/* Called before the source text [a, b) adds to the pending literal: 3.12 gives a merged piece the
+ * kind of the token its first character came from, and the span from there to its last one. */
+static void lit_begin(struct fs *f, const struct dp_sbuf *lit, uint32_t a, uint32_t b)
 {
     if (lit->n == 0 && f->run_kind) *f->run_kind = f->src[f->tok->start] == 'u' ? "u" : NULL;
+    if (f->run) {
+        if (lit->n == 0) f->run[0] = a;
+        f->run[1] = b;
+    }
+}
+
+/* Sets n's position to the source span [a, b) (3.12 locates f-string pieces exactly). */
+static void locate(struct pp *p, struct dp_py_node *n, uint32_t a, uint32_t b)
+{
+    const struct dp_py_lexer_out *w = p->whole;
+    int la = 1, lb;
+    while (la < w->nlines && w->line_start[la + 1] <= a) la++;
+    for (lb = la; lb < w->nlines && w->line_start[lb + 1] <= b;) lb++;
+    n->lineno = la;
+    n->col_offset = (int)(a - w->line_start[la]);
+    n->end_lineno = lb;
+    n->end_col_offset = (int)(b - w->line_start[lb]);
+}
+
+static struct dp_py_node *empty_piece(struct pp *p, const struct dp_py_tok *t, uint32_t at)
+{
+    struct dp_py_node *c = pp_node(p, DP_PY_Constant, t);
+    c->v.Constant.value.kind = DP_PY_CONST_STR;
+    c->v.Constant.value.s = "";
+    locate(p, c, at, at);
+    pp_push(p, c);
+    return c;
 }
 
 /* Errors inside a string literal: CPython reports them just past the token's end, counting the
@@ -49,11 +78,11 @@ static bool add_literal(struct fs *f, struct dp_sbuf *lit, uint32_t i, uint32_t 
                     str_error(f, "bytes can only contain ASCII literal characters");
                     return false;
                 }
-        lit_begin(f, lit);
+        lit_begin(f, lit, f->tok_span ? f->tok->start : i, f->tok_span ? f->tok->end : j);
         dp_sbuf_put(lit, f->src + i, j - i);
         return true;
     }
-    lit_begin(f, lit);
+    lit_begin(f, lit, f->tok_span ? f->tok->start : i, f->tok_span ? f->tok->end : j);
     size_t bad = 0;
     const char *why = NULL;
     int r = bytes ? dp_py_unescape_bytes(lit, f->src + i, j - i, &bad, &why)
@@ -76,6 +105,7 @@ static void flush_literal(struct fs *f, struct dp_sbuf *lit)
     c->v.Constant.value.s = dp_arena_strndup(f->p->a, lit->p, lit->n);
     c->v.Constant.value.n = lit->n;
     c->v.Constant.kind = f->p->version >= 312 ? (f->run_kind ? *f->run_kind : NULL) : f->kind;
+    if (f->p->version >= 312 && f->run) locate(f->p, c, f->run[0], f->run[1]);
     pp_push(f->p, c);
     dp_sbuf_reset(lit);
 }
@@ -189,28 +219,27 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         spec = pp_node(p, DP_PY_JoinedStr, f->tok);
         int m = pp_mark(p);
         struct dp_sbuf sl = {0};
-        const char *spec_kind = NULL;   /* the spec's pieces keep their own run kind */
+        const char *spec_kind = NULL;   /* the spec's pieces keep their own run */
+        uint32_t spec_run[2] = {0, 0};
         struct fs fspec = *f;
         fspec.run_kind = &spec_kind;
+        fspec.run = spec_run;
         int64_t r = fstr_body(&fspec, (uint32_t)k + 1, e, &sl, level + 1);
         if (r >= 0) flush_literal(&fspec, &sl);
         dp_sbuf_free(&sl);
         if (r < 0) { *p->nstk = m; return -1; }
         /* 3.12's tokenizer leaves an empty literal after a field that ends a format spec */
-        if (p->version >= 312 && pp_mark(p) > m && (*p->stk)[pp_mark(p) - 1]->kind == DP_PY_FormattedValue) {
-            struct dp_py_node *c = pp_node(p, DP_PY_Constant, f->tok);
-            c->v.Constant.value.kind = DP_PY_CONST_STR;
-            c->v.Constant.value.s = "";
-            pp_push(p, c);
-        }
+        if (p->version >= 312 && pp_mark(p) > m && (*p->stk)[pp_mark(p) - 1]->kind == DP_PY_FormattedValue)
+            empty_piece(p, f->tok, (uint32_t)r);
         spec->v.JoinedStr.values = pp_list(p, m);
+        if (p->version >= 312) locate(p, spec, (uint32_t)k, (uint32_t)r);
         k = r;
     }
     if (k >= e || s[k] != '}') { str_error(f, "f-string: expecting '}'"); return -1; }
     k++;
     if (debug) {
         /* the expression's text up to the blanks after '=', without comments (3.12) */
-        lit_begin(f, lit);
+        lit_begin(f, lit, xs, dbg_end);
         for (uint32_t i2 = xs; i2 < dbg_end;) {
             if (s[i2] == '\'' || s[i2] == '"') {
                 uint32_t j2 = skip_string(s, i2, dbg_end);
@@ -231,6 +260,7 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
     fv->v.FormattedValue.value = value;
     fv->v.FormattedValue.conversion = conversion;
     fv->v.FormattedValue.format_spec = spec;
+    if (p->version >= 312) locate(p, fv, i - 1, (uint32_t)k);
     pp_push(p, fv);
     return k;
 }
@@ -261,17 +291,14 @@ static int64_t fstr_body(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *l
         if (i >= e) break;
         char c = s[i];
         if (level == 0 && i + 1 < e && s[i + 1] == c) {
-            lit_begin(f, lit);
+            lit_begin(f, lit, i, i + 2);
             dp_sbuf_putc(lit, c);
             i += 2;
             continue;
         }
         if (level > 0 && c == '{' && i + 1 < e && s[i + 1] == '{' && lit->n == 0 && f->p->version >= 312) {
             /* 3.12 leaves an empty literal before a spec field that opens with a brace */
-            struct dp_py_node *emp = pp_node(f->p, DP_PY_Constant, f->tok);
-            emp->v.Constant.value.kind = DP_PY_CONST_STR;
-            emp->v.Constant.value.s = "";
-            pp_push(f->p, emp);
+            empty_piece(f->p, f->tok, i);
         }
         if (c == '}') {
             if (level > 0) return i;
@@ -296,8 +323,8 @@ static void body_span(const struct pp *p, const struct dp_py_tok *t, uint32_t *b
     *be = t->end - q;
 }
 
-/* Python 3.11 gives every piece of an f-string (recursively, format specs' pieces too) the
- * location of the whole concatenation; a format spec keeps its token's. */
+/* Python 3.11 gives every piece of an f-string the location of the whole concatenation; a
+ * format spec keeps its token's location and gives it to its own pieces. */
 static void locate_pieces(struct dp_py_node *js, const struct dp_py_node *whole)
 {
     for (int i = 0; i < js->v.JoinedStr.values.n; i++) {
@@ -307,7 +334,7 @@ static void locate_pieces(struct dp_py_node *js, const struct dp_py_node *whole)
         c->end_lineno = whole->end_lineno;
         c->end_col_offset = whole->end_col_offset;
         if (c->kind == DP_PY_FormattedValue && c->v.FormattedValue.format_spec)
-            locate_pieces(c->v.FormattedValue.format_spec, whole);
+            locate_pieces(c->v.FormattedValue.format_spec, c->v.FormattedValue.format_spec);
     }
 }
 
@@ -329,9 +356,11 @@ struct dp_py_node *pp_strings(struct pp *p)
     struct dp_py_node *n;
     int m = pp_mark(p);
     const char *kind = p->whole->src[st->start] == 'u' ? "u" : NULL, *run_kind = NULL;
+    uint32_t run[2] = {0, 0};
     for (int i = first; i < last; i++) {
         const struct dp_py_tok *t = &p->t[i];
-        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0, kind, &run_kind};
+        struct fs f = {p, t, p->whole->src, (t->strflags & DP_PY_STR_RAW) != 0, kind, &run_kind, run,
+                       !(t->strflags & DP_PY_STR_F)};
         uint32_t bs, be;
         body_span(p, t, &bs, &be);
         bool ok;
@@ -349,7 +378,7 @@ struct dp_py_node *pp_strings(struct pp *p)
         }
     }
     if (any_f) {
-        struct fs f = {p, st, p->whole->src, false, kind, &run_kind};
+        struct fs f = {p, st, p->whole->src, false, kind, &run_kind, run, false};
         flush_literal(&f, &lit);
         n = pp_node(p, DP_PY_JoinedStr, st);
         n->v.JoinedStr.values = pp_list(p, m);

@@ -15,13 +15,14 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fails=0
 
-# oracle LIST EXP ERRS: python's ast.dump of every file in LIST, as `dpoison ast` prints several
+# oracle LIST EXP ERRS [--attributes]: python's ast.dump of every file in LIST, as `dpoison ast` prints several
 # files ("==> PATH <==" then the one-line dump) into EXP; rejected files as
 # "PATH<TAB>LINE:COL: ErrorClass<TAB>message" lines into ERRS.
 ORACLE='
 import ast, sys, warnings
 warnings.simplefilter("ignore")
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
+attrs = "--attributes" in sys.argv[4:]
 with open(sys.argv[2], "w", encoding="utf-8", newline="\n") as out, \
      open(sys.argv[3], "w", encoding="utf-8", newline="\n") as errs:
     for p in paths:
@@ -31,7 +32,7 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="\n") as out, \
         except SyntaxError as e:
             errs.write(f"{p}\t{e.lineno}:{e.offset}: {type(e).__name__}\t{e.msg}\n")
             continue
-        out.write(f"==> {p} <==\n{ast.dump(tree)}\n")
+        out.write(f"==> {p} <==\n{ast.dump(tree, include_attributes=attrs)}\n")
 '
 
 # compare LABEL LIST EXP ERRS GOT GOTERR RC: prints the ok/not ok line and details on stderr.
@@ -61,7 +62,8 @@ for p in paths:
     if p in errs:
         # CPython gives no position (0:-1) for encoding problems found before tokenizing;
         # dpoison then prints "PATH: ErrorClass: ..." without one
-        want = p + ":" + errs[p][0] + ":" if errs[p][0] != "0:-1" else p + ": "
+        where = errs[p][0]
+        want = p + ":" + where if not where.startswith("0:-1: ") else p + ": " + where[6:] + ":"
         if not any(l.startswith(want) for l in goterr) or got.get(p, ""):
             bad.append((p, "want error " + errs[p][0] + " (" + errs[p][1] + "); dpoison: " +
                         next((l for l in goterr if l.startswith(p + ":")), "no error line")))
@@ -95,7 +97,7 @@ parity() {
     shift 3
     d=$tmp/$(echo "$label" | tr ' ' '_')
     mkdir -p "$d"
-    if ! "$py" -c "$ORACLE" "$list" "$d/exp" "$d/errs"; then
+    if ! "$py" -c "$ORACLE" "$list" "$d/exp" "$d/errs" "$@"; then
         echo "not ok - $label parity: oracle $py failed"
         return
     fi
@@ -130,6 +132,8 @@ fi
 if [ -d "$LIB311" ] && [ -x "$PY311" ]; then
     find "$LIB311" -name '*.py' | LC_ALL=C sort >"$tmp/list311"
     start "stdlib 3.11" "$PY311" "$tmp/list311"
+    # the same with every node's lineno, col_offset, end_lineno, end_col_offset
+    start "stdlib 3.11 positions" "$PY311" "$tmp/list311" --attributes
 else
     echo "ok - stdlib 3.11 parity # skip $LIB311 or $PY311 missing"
 fi
