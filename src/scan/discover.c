@@ -57,11 +57,12 @@ static void walk(const char *dir, const struct strvec *ex, struct strvec *files,
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
         char *p = join(dir, de->d_name);
         struct stat lst, st;
-        bool isdir = false, islink = false;
-        if (lstat(p, &lst) == 0) {
+        bool isdir = de->d_type == DT_DIR, islink = de->d_type == DT_LNK;
+        if (de->d_type == DT_UNKNOWN && lstat(p, &lst) == 0) {
             islink = S_ISLNK(lst.st_mode);
-            isdir = S_ISDIR(lst.st_mode) || (islink && stat(p, &st) == 0 && S_ISDIR(st.st_mode));
+            isdir = S_ISDIR(lst.st_mode);
         }
+        if (islink) isdir = stat(p, &st) == 0 && S_ISDIR(st.st_mode);   /* listed, not followed */
         if (isdir) {
             if (!islink) walk(p, ex, files, excluded);
             free(p);

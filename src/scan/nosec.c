@@ -222,7 +222,11 @@ const char *dp_scan_code(struct dp_scan_file *f, int lineno, int nrange, int con
         size_t a = f->line_start[l - 1], e = f->line_start[l];
         if (e > a && f->text[e - 1] == '\n') e--;
         if (e > a && f->text[e - 1] == '\r') e--;
-        dp_sbuf_printf(b, "%ld ", l);
+        char num[24];
+        int k = (int)sizeof num;
+        num[--k] = ' ';
+        for (long v = l; v > 0 || k == (int)sizeof num - 1; v /= 10) num[--k] = (char)('0' + v % 10);
+        dp_sbuf_put(b, num + k, sizeof num - (size_t)k);
         dp_sbuf_put(b, f->text + a, e - a);
         dp_sbuf_putc(b, '\n');
     }

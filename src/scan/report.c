@@ -235,12 +235,15 @@ static void tabbed_code(struct dp_sbuf *b, const char *code)
 
 void dp_scan_write_txt(struct dp_sbuf *b, const struct dp_scan_results *r, const struct dp_scan_out_opts *o)
 {
-    time_t t = time(NULL);
+    struct timespec now;   /* str(datetime.now(timezone.utc)) */
+    clock_gettime(CLOCK_REALTIME, &now);
     struct tm tm;
-    gmtime_r(&t, &tm);
+    gmtime_r(&now.tv_sec, &tm);
     char ts[64];
     strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-    dp_sbuf_printf(b, "Run started:%s.000000+00:00\n\nTest results:\n", ts);
+    long us = now.tv_nsec / 1000;
+    if (us) dp_sbuf_printf(b, "Run started:%s.%06ld+00:00\n\nTest results:\n", ts, us);
+    else dp_sbuf_printf(b, "Run started:%s+00:00\n\nTest results:\n", ts);
     long shown = 0;
     for (int f = 0; f < r->nfiles; f++) {
         const struct dp_scan_result_file *fr = &r->files[f];

@@ -4,6 +4,8 @@
  * come back in the order of the paths, whatever thread scanned them. */
 #include "scan/scan_int.h"
 #include "base/log.h"
+#include "py/ast_meta.h"
+#include <assert.h>
 #include "scan/rules/blacklist.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -108,12 +110,30 @@ int dp_scanner_new(const struct dp_scan_config *cfg, struct dp_scanner **out, st
 {
     struct dp_scanner *s = dp_xcalloc(1, sizeof *s);
     s->cfg = *cfg;
+    for (int k = 0; k < DP_PY_KIND_COUNT; k++) {
+        s->is_stmt[k] = dp_py_kind_category(k) == DP_PY_CAT_STMT;
+        const struct dp_py_kind_info *ki = dp_py_kind_info(k);
+        for (int i = 0; i < ki->nfields; i++) {
+            const struct dp_py_field *fd = &ki->fields[i];
+            bool list = fd->type == DP_PY_FT_T_LIST;
+            if (!list && fd->type != DP_PY_FT_T_NODE && fd->type != DP_PY_FT_T_OPT) continue;
+            assert(s->nchild[k] < 8);
+            s->child[k][s->nchild[k]].offset = fd->offset;
+            s->child[k][s->nchild[k]++].list = list;
+        }
+    }
     if (s->cfg.context_lines == 0) s->cfg.context_lines = 3;
     dp_map_init(&s->enabled);
     dp_map_init(&s->known);
     const struct dp_scan_rule *sorted[256];
     int nr = 0;
-    for (int i = 0; all_rules[i] && nr < 256; i++) sorted[nr++] = all_rules[i];
+    for (int i = 0; all_rules[i]; i++) {
+        if (nr == 256) {
+            dp_scanner_free(s);
+            return dp_error_set(e, DP_ERANGE, "", 0, 0, "more than 256 rules in rules.def");
+        }
+        sorted[nr++] = all_rules[i];
+    }
     qsort(sorted, (size_t)nr, sizeof sorted[0], rule_order);
     for (int i = 0; i < nr; i++)   /* B001's name is not a plugin name Bandit knows */
         add_known(s, sorted[i]->id, strcmp(sorted[i]->id, "B001") ? sorted[i]->name : NULL);
@@ -139,7 +159,12 @@ int dp_scanner_new(const struct dp_scan_config *cfg, struct dp_scanner **out, st
         for (int k = 0; k < 4; k++) {
             int kind = r->kinds[k];
             if (kind <= 0 || kind >= DP_SCAN_KIND_COUNT) continue;
-            if (s->nby_kind[kind] < DP_SCAN_MAX_PER_KIND) s->by_kind[kind][s->nby_kind[kind]++] = r;
+            if (s->nby_kind[kind] == DP_SCAN_MAX_PER_KIND) {
+                dp_scanner_free(s);
+                return dp_error_set(e, DP_ERANGE, "", 0, 0, "more than %d rules for one node kind",
+                                    DP_SCAN_MAX_PER_KIND);
+            }
+            s->by_kind[kind][s->nby_kind[kind]++] = r;
         }
     }
     *out = s;
@@ -161,44 +186,40 @@ const char *dp_scanner_warnings(const struct dp_scanner *s) { return s->warn.p ?
 
 /* ---------------------------------------------------------------- scanning files */
 
-/* Reads a whole file; on failure returns strerror's text (Bandit reports e.strerror). */
-static const char *read_all(const char *path, char **data, size_t *n)
+/* Reads a whole file into buf (reused from file to file, so its pages stay mapped); on failure
+ * returns strerror's text (Bandit reports e.strerror). */
+static const char *read_all(const char *path, struct dp_sbuf *buf)
 {
-    *data = NULL;
-    *n = 0;
+    dp_sbuf_reset(buf);
     int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
     if (fd < 0) return strerror(errno);
     struct stat st;
-    size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
         return strerror(EISDIR);
     }
-    char *buf = dp_xmalloc(cap);
-    size_t len = 0;
+    dp_sbuf_reserve(buf, S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536);
     for (;;) {
-        if (len + 1 >= cap) buf = dp_xrealloc(buf, cap *= 2);
-        ssize_t k = read(fd, buf + len, cap - len - 1);
+        if (buf->n + 1 >= buf->cap) dp_sbuf_reserve(buf, buf->cap);
+        ssize_t k = read(fd, buf->p + buf->n, buf->cap - buf->n - 1);
         if (k < 0 && errno == EINTR) continue;
         if (k < 0) {
             int err = errno;
-            free(buf);
             if (fd) close(fd);
             return strerror(err);
         }
         if (k == 0) break;
-        len += (size_t)k;
+        buf->n += (size_t)k;
     }
     if (fd) close(fd);
-    buf[len] = 0;
-    *data = buf;
-    *n = len;
+    buf->p[buf->n] = 0;
     return NULL;
 }
 
 struct pool {
     const struct dp_scanner *sc;
     char *const *paths;
+    int *order;                /* largest files first: the threads finish together */
     int n;
     atomic_int next;
     struct dp_scan_result_file *files;
@@ -212,15 +233,15 @@ static void *work(void *arg)
     struct worker *w = arg;
     struct pool *p = w->p;
     struct dp_scan_file f;
+    struct dp_sbuf buf = {0};
     dp_scan_file_init(&f, p->sc, &p->arenas[w->index]);
     for (;;) {
-        int i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->n) break;
+        int k = atomic_fetch_add(&p->next, 1);
+        if (k >= p->n) break;
+        int i = p->order[k];
         const char *path = p->paths[i];
         const char *shown = strcmp(path, "-") ? path : "<stdin>";
-        char *data;
-        size_t len;
-        const char *err = read_all(path, &data, &len);
+        const char *err = read_all(path, &buf);
         if (err) {
             struct dp_scan_result_file *r = &p->files[i];
             memset(r, 0, sizeof *r);
@@ -228,11 +249,36 @@ static void *work(void *arg)
             r->error = dp_arena_strndup(f.keep, err, strlen(err));
             continue;
         }
-        dp_scan_file_run(&f, shown, data, len, &p->files[i]);
-        free(data);
+        dp_scan_file_run(&f, shown, buf.p, buf.n, &p->files[i]);
     }
+    dp_sbuf_free(&buf);
     dp_scan_file_free(&f);
     return NULL;
+}
+
+struct sized { long size; int index; };
+
+static int by_size_desc(const void *a, const void *b)
+{
+    const struct sized *x = a, *y = b;
+    if (x->size != y->size) return x->size < y->size ? 1 : -1;
+    return x->index - y->index;
+}
+
+/* The order in which files are handed out: by decreasing size (results keep the paths' order). */
+static int *size_order(char *const *paths, int n)
+{
+    struct sized *v = dp_xmalloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        v[i].index = i;
+        v[i].size = strcmp(paths[i], "-") && stat(paths[i], &st) == 0 ? (long)st.st_size : 0;
+    }
+    qsort(v, (size_t)n, sizeof *v, by_size_desc);
+    int *order = dp_xmalloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    for (int i = 0; i < n; i++) order[i] = v[i].index;
+    free(v);
+    return order;
 }
 
 int dp_scan_paths(const struct dp_scanner *s, char *const *paths, int n, int threads,
@@ -247,6 +293,7 @@ int dp_scan_paths(const struct dp_scanner *s, char *const *paths, int n, int thr
     if (threads > n) threads = n > 0 ? n : 1;
     if (threads > 256) threads = 256;
     struct pool p = {.sc = s, .paths = paths, .n = n};
+    p.order = size_order(paths, n);
     atomic_init(&p.next, 0);
     p.files = dp_xcalloc(n > 0 ? (size_t)n : 1, sizeof *p.files);
     p.arenas = dp_xcalloc((size_t)threads, sizeof *p.arenas);
@@ -261,6 +308,7 @@ int dp_scan_paths(const struct dp_scanner *s, char *const *paths, int n, int thr
     }
     work(&ws[0]);
     for (int i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+    free(p.order);
     out->files = p.files;
     out->nfiles = n;
     out->arenas = p.arenas;

@@ -5,6 +5,7 @@
 #include "scan/scan_int.h"
 #include "py/ast_meta.h"
 #include "py/parse.h"
+#include "py/source.h"
 #include "scan/tls/tls.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ void dp_scan_file_init(struct dp_scan_file *f, const struct dp_scanner *sc, stru
     memset(f, 0, sizeof *f);
     f->sc = sc;
     f->keep = keep;
-    dp_arena_init(&f->tmp, 1 << 20);
+    dp_arena_init(&f->tmp, 8 << 20);   /* one block kept across files: no page faults per file */
     dp_map_init(&f->aliases);
     dp_map_init(&f->imports);
 }
@@ -243,15 +244,18 @@ void dp_scan_report_dp(struct dp_scan_ctx *ctx, const struct dp_scan_rule *rule,
 
 /* ---------------------------------------------------------------- the walk */
 
-static void run_rules(struct dp_scan_file *f, int kind, struct dp_scan_ctx *ctx)
+/* Runs the rules of check type `kind` at the current node; the context is built only when some
+ * rule wants it (most nodes have none). */
+static void run_rules(struct dp_scan_file *f, int kind, const char *qualname, const char *name)
 {
     const struct dp_scanner *sc = f->sc;
     int n = sc->nby_kind[kind];
     if (n == 0) return;
-    ctx->kind = kind;
-    ctx->parents = f->parents;
-    ctx->nparents = f->nframes - 1;
-    for (int i = 0; i < n; i++) sc->by_kind[kind][i]->fn(ctx);
+    const struct dp_scan_frame *fr = &f->frames[f->nframes - 1];
+    struct dp_scan_ctx ctx = {.node = fr->node, .stmt = fr->stmt, .qualname = qualname, .name = name,
+                              .parents = f->parents, .nparents = f->nframes - 1, .path = f->path,
+                              .src = f->text, .src_len = f->text_len, .kind = kind, .file = f};
+    for (int i = 0; i < n; i++) sc->by_kind[kind][i]->fn(&ctx);
 }
 
 static void push_frame(struct dp_scan_file *f, const struct dp_py_node *n, const struct dp_py_node *sib)
@@ -264,7 +268,7 @@ static void push_frame(struct dp_scan_file *f, const struct dp_py_node *n, const
     struct dp_scan_frame *fr = &f->frames[f->nframes];
     fr->node = n;
     fr->sibling = sib;
-    bool is_stmt = dp_py_kind_category(n->kind) == DP_PY_CAT_STMT;
+    bool is_stmt = f->sc->is_stmt[n->kind];
     fr->stmt = is_stmt ? n : f->nframes ? f->frames[f->nframes - 1].stmt : NULL;
     f->parents[f->nframes] = n;
     f->nframes++;
@@ -275,14 +279,13 @@ static void visit(struct dp_scan_file *f, const struct dp_py_node *n, const stru
 /* Bandit's generic_visit: every child node, field by field, list items with their sibling. */
 static void visit_children(struct dp_scan_file *f, const struct dp_py_node *n)
 {
-    const struct dp_py_kind_info *k = dp_py_kind_info(n->kind);
-    for (int i = 0; i < k->nfields; i++) {
-        const struct dp_py_field *fd = &k->fields[i];
-        const char *base = (const char *)n + fd->offset;
-        if (fd->type == DP_PY_FT_T_NODE || fd->type == DP_PY_FT_T_OPT) {
+    const struct dp_scanner *sc = f->sc;
+    for (int i = 0; i < sc->nchild[n->kind]; i++) {
+        const char *base = (const char *)n + sc->child[n->kind][i].offset;
+        if (!sc->child[n->kind][i].list) {
             const struct dp_py_node *c = *(struct dp_py_node *const *)base;
             if (c) visit(f, c, NULL);
-        } else if (fd->type == DP_PY_FT_T_LIST) {
+        } else {
             const struct dp_py_list *l = (const struct dp_py_list *)base;
             for (int j = 0; j < l->n; j++)
                 if (l->items[j]) visit(f, l->items[j], j + 1 < l->n ? l->items[j + 1] : NULL);
@@ -306,8 +309,6 @@ static void ns_pop(struct dp_scan_file *f, size_t mark)
 static void visit(struct dp_scan_file *f, const struct dp_py_node *n, const struct dp_py_node *sib)
 {
     push_frame(f, n, sib);
-    struct dp_scan_ctx ctx = {.node = n, .stmt = f->frames[f->nframes - 1].stmt, .path = f->path,
-                              .src = f->text, .src_len = f->text_len, .file = f};
     size_t mark;
     switch (n->kind) {
     case DP_PY_ClassDef:
@@ -317,33 +318,33 @@ static void visit(struct dp_scan_file *f, const struct dp_py_node *n, const stru
         break;
     case DP_PY_FunctionDef:
         ns_push(f, n->v.FunctionDef.name, &mark);
-        ctx.qualname = f->ns.p;   /* stays as is while the rules run */
-        ctx.name = n->v.FunctionDef.name;
-        run_rules(f, DP_PY_FunctionDef, &ctx);
+        run_rules(f, DP_PY_FunctionDef, f->ns.p, n->v.FunctionDef.name);   /* ns.p: module.Class.func */
         visit_children(f, n);
         ns_pop(f, mark);
         break;
     case DP_PY_Call:
-        ctx.qualname = dp_scan_call_name(f, n);
-        ctx.name = strrchr(ctx.qualname, '.') ? strrchr(ctx.qualname, '.') + 1 : ctx.qualname;
-        run_rules(f, DP_PY_Call, &ctx);
+        if (f->sc->nby_kind[DP_PY_Call]) {   /* the qualified name, once per call */
+            const char *q = dp_scan_call_name(f, n), *dot = strrchr(q, '.');
+            run_rules(f, DP_PY_Call, q, dot ? dot + 1 : q);
+        }
         visit_children(f, n);
         break;
     case DP_PY_Import:
     case DP_PY_ImportFrom:
         dp_scan_note_import(f, n);
-        run_rules(f, n->kind == DP_PY_ImportFrom && n->v.ImportFrom.module ? DP_PY_ImportFrom : DP_PY_Import, &ctx);
+        run_rules(f, n->kind == DP_PY_ImportFrom && n->v.ImportFrom.module ? DP_PY_ImportFrom : DP_PY_Import,
+                  NULL, NULL);
         visit_children(f, n);
         break;
     case DP_PY_Constant: {
         int ck = n->v.Constant.value.kind;
         const struct dp_py_node *parent = f->nframes >= 2 ? f->frames[f->nframes - 2].node : NULL;
         if ((ck == DP_PY_CONST_STR || ck == DP_PY_CONST_BYTES) && !(parent && parent->kind == DP_PY_Expr))
-            run_rules(f, ck == DP_PY_CONST_STR ? DP_SCAN_STR : DP_SCAN_BYTES, &ctx);
+            run_rules(f, ck == DP_PY_CONST_STR ? DP_SCAN_STR : DP_SCAN_BYTES, NULL, NULL);
         break;
     }
     default:
-        run_rules(f, n->kind, &ctx);
+        run_rules(f, n->kind, NULL, NULL);
         visit_children(f, n);
         break;
     }
@@ -375,18 +376,35 @@ static void file_reset(struct dp_scan_file *f, const char *path, const char *dat
     memset(&f->m, 0, sizeof f->m);
 }
 
+/* A PEP 263 cookie other than UTF-8 (in the first two lines): comments and code snippets are
+ * read from the decoded text, as Python's tokenize and linecache read them. */
+static void decode_if_declared(struct dp_scan_file *f)
+{
+    const char *s = f->text;
+    size_t n = f->text_len, end = 0;
+    for (int line = 0; line < 2 && end < n; line++) {
+        const char *nl = memchr(s + end, '\n', n - end);
+        end = nl ? (size_t)(nl - s) + 1 : n;
+    }
+    if (!memmem(s, end, "coding", 6)) return;
+    char *d;
+    size_t k;
+    struct dp_error e = {0};
+    if (dp_py_source_decode(&f->tmp, f->raw, f->raw_len, f->path, &d, &k, &e) == 0) {
+        f->text = d;
+        f->text_len = k;
+    }
+}
+
 static void run_module_passes(struct dp_scan_file *f, const struct dp_py_node *mod)
 {
-    struct dp_scan_ctx ctx = {.node = NULL, .path = f->path, .src = f->text, .src_len = f->text_len,
-                              .file = f};
-    run_rules(f, DP_SCAN_FILE, &ctx);
+    struct dp_scan_ctx ctx = {.node = NULL, .parents = f->parents, .path = f->path, .src = f->text,
+                              .src_len = f->text_len, .kind = DP_SCAN_FILE, .file = f};
+    for (int i = 0; i < f->sc->nby_kind[DP_SCAN_FILE]; i++) f->sc->by_kind[DP_SCAN_FILE][i]->fn(&ctx);
     if (f->sc->tls) {
         push_frame(f, mod, NULL);
         ctx.node = mod;
-        ctx.stmt = NULL;
         ctx.kind = DP_PY_Module;
-        ctx.parents = f->parents;
-        ctx.nparents = 0;
         dp_scan_tls(&ctx, mod);
         f->nframes--;
     }
@@ -400,7 +418,6 @@ void dp_scan_file_run(struct dp_scan_file *f, const char *path, const char *data
     out->path = keep_str(f, path);
     out->has_metrics = true;
     f->m.loc = dp_scan_count_loc(data, n);
-    if (!f->sc->cfg.ignore_nosec) dp_scan_find_nosec(f);
     struct dp_py_node *mod = NULL;
     struct dp_error e = {0};
     struct dp_py_parse_opts po = {.feature_version = 311};
@@ -409,6 +426,8 @@ void dp_scan_file_run(struct dp_scan_file *f, const char *path, const char *data
         out->m = f->m;
         return;
     }
+    decode_if_declared(f);
+    if (!f->sc->cfg.ignore_nosec) dp_scan_find_nosec(f);
     f->m.counted = true;
     if (f->sc->nby_kind[DP_PY_FunctionDef]) dp_scan_module_qualname(path, &f->ns);
     push_frame(f, mod, NULL);

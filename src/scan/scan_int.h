@@ -7,13 +7,17 @@
 #include "scan/scan.h"
 #include "scan/scan_run.h"
 
-#define DP_SCAN_MAX_PER_KIND 64
+#define DP_SCAN_MAX_PER_KIND 128   /* rules per check type (Call has ~40) */
 
 /* A configured scanner: immutable after dp_scanner_new, shared by all threads. */
 struct dp_scanner {
     struct dp_scan_config cfg;
     const struct dp_scan_rule *by_kind[DP_SCAN_KIND_COUNT][DP_SCAN_MAX_PER_KIND];
     int nby_kind[DP_SCAN_KIND_COUNT];
+    bool is_stmt[DP_PY_KIND_COUNT];   /* dp_py_kind_category(k) == DP_PY_CAT_STMT */
+    /* per kind, the fields that hold child nodes (from ast_meta), in field order: the walk's table */
+    struct { uint16_t offset; bool list; } child[DP_PY_KIND_COUNT][8];
+    uint8_t nchild[DP_PY_KIND_COUNT];
     struct dp_map enabled;     /* test id -> non-NULL when it runs (rules and blacklist rows) */
     struct dp_map known;       /* id or test name -> id: what `# nosec X` may name */
     bool tls;                  /* run the module-wide DP TLS pass */

@@ -124,7 +124,7 @@ static struct tls_args *args_merge(struct tls_state *st, const struct tls_args *
     return r;
 }
 
-static const struct tls_val *tls_from_none(struct tls_state *st)
+static const struct tls_val *none_val(struct tls_state *st)
 {
     struct tls_val *v = tls_val_new(st, TV_CONST);
     v->ck = TC_NONE;
@@ -373,9 +373,8 @@ static const struct tls_val *call_qname(struct tls_state *st, const struct tls_v
             return tls_qname(st, tls_canon(st, m->v->s));
         return tls_unknown();
     }
-    if (!tls_known_root(qn)) {
-        /* not a library the tables know; only a forwarder method name can matter */
-        if (forward(st, qn, a, call)) return tls_unknown();
+    if (!tls_known_root(qn)) {   /* not a library the tables know: only a forwarder can matter */
+        forward(st, qn, a, call);
         return tls_unknown();
     }
     if (!strncmp(qn, "builtins.", 9)) return builtin_call(st, qn + 9, a, call);
@@ -408,7 +407,8 @@ static const struct tls_val *call_uattr(struct tls_state *st, const struct tls_v
         return tls_unknown();
     const char *shown = tls_strcat(st, recv_text, ".", attr);
     if (tls_is_http_verb(attr) && tls_session_like(recv_text)) {
-        tls_check_call(st, tls_strcat(st, "requests.Session.", attr, NULL), NULL, a, call, DP_SCAN_MEDIUM, shown, f->ev);
+        tls_check_call(st, tls_strcat(st, "requests.Session.", attr, NULL), NULL, a, call, DP_SCAN_MEDIUM,
+                       shown, f->ev);
         tls_check_call(st, tls_strcat(st, "aiohttp.ClientSession.", attr, NULL), NULL, a, call,
                        DP_SCAN_MEDIUM, shown, f->ev);
     }
@@ -469,7 +469,7 @@ static const struct tls_val *dict_method(struct tls_state *st, const struct dp_p
         if (!k || k->v->kind != TV_CONST || k->v->ck != TC_STR) return NULL;
         const struct tls_val *v = tls_dict_get(d, k->v->s);
         if (v) return v;
-        const struct tls_val *dv = dflt ? dflt->v : tls_from_none(st);
+        const struct tls_val *dv = dflt ? dflt->v : none_val(st);
         if (d->ev && dv->kind != TV_UNKNOWN) {   /* keep how the dict was built */
             struct tls_val *c = tls_val_copy(st, dv);
             c->ev = tls_ev_cat(st, dv->ev, d->ev);

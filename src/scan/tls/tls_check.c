@@ -50,7 +50,12 @@ static enum tls_origin ssl_origin(const char *qn, const struct tls_args *args)
         if (!p) return args->star || args->open_kw ? TO_UNKNOWN : TO_GENERIC;
         if (p->v->kind == TV_CONST && p->v->ck == TC_INT)
             return p->v->i == 16 ? TO_CLIENT : p->v->i == 17 ? TO_SERVER : TO_GENERIC;
-        return TO_UNKNOWN;
+        /* SSLContext(version if version else PROTOCOL_TLS_SERVER): built for serving */
+        const struct tls_val *const *xs, *one;
+        int n = tls_alts(p->v, &xs, &one), server = 0, client = 0;
+        for (int i = 0; i < n; i++)
+            if (xs[i]->kind == TV_CONST && xs[i]->ck == TC_INT) server += xs[i]->i == 17, client += xs[i]->i == 16;
+        return server && !client ? TO_SERVER : TO_UNKNOWN;
     }
     if (!strcmp(qn, "ssl.create_default_context") || !strcmp(qn, "ssl._create_default_https_context"))
         return names_client_auth(tls_arg_find(args, "purpose", 0)) ? TO_SERVER : TO_CLIENT;

@@ -7,15 +7,15 @@
 /* Never called: the rules register no node kind. */
 static void tls_rule_noop(struct dp_scan_ctx *ctx) { (void)ctx; }
 
-#define TLS_RULE(ID, NAME) \
+#define TLS_RULE(ID, NAME, ANCHOR) \
     const struct dp_scan_rule dp_rule_##ID = {.id = #ID, .name = NAME, .kinds = {-1, -1, -1, -1}, \
                                               .fn = tls_rule_noop, .bandit = false, \
-                                              .more_info = "docs/tls-rules.md#" #ID};
-TLS_RULE(DP501, "tls_cert_verification_disabled")
-TLS_RULE(DP502, "tls_hostname_verification_disabled")
-TLS_RULE(DP503, "tls_insecure_warnings_silenced")
-TLS_RULE(DP504, "tls_verification_disabled_by_environment")
-TLS_RULE(DP505, "tls_context_unverified_by_default")
+                                              .more_info = "docs/tls-rules.md#" ANCHOR};
+TLS_RULE(DP501, "tls_cert_verification_disabled", "dp501")
+TLS_RULE(DP502, "tls_hostname_verification_disabled", "dp502")
+TLS_RULE(DP503, "tls_insecure_warnings_silenced", "dp503")
+TLS_RULE(DP504, "tls_verification_disabled_by_environment", "dp504")
+TLS_RULE(DP505, "tls_context_unverified_by_default", "dp505")
 
 static const struct dp_scan_rule *const tls_rules[DP_TLS_RULE_COUNT] = {
     &dp_rule_DP501, &dp_rule_DP502, &dp_rule_DP503, &dp_rule_DP504, &dp_rule_DP505,

@@ -24,3 +24,9 @@ async def serve(handler):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS)
     ctx.verify_mode = ssl.CERT_NONE
     return await asyncio.start_server(handler, "0.0.0.0", 8443, ssl=ctx)
+
+
+def make_server_context(version=None):
+    ctx = ssl.SSLContext(version if version is not None else ssl.PROTOCOL_TLS_SERVER)
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx

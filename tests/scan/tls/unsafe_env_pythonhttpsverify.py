@@ -4,3 +4,5 @@ import os
 os.environ["PYTHONHTTPSVERIFY"] = "0"
 os.environ.update({"PYTHONHTTPSVERIFY": "0"})
 os.putenv("PYTHONHTTPSVERIFY", "0")
+os.environ |= {"PYTHONHTTPSVERIFY": 0}
+os.environ["NODE_TLS_REJECT_UNAUTHORIZED"] = "0"

@@ -12,3 +12,6 @@ warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 warnings.simplefilter("ignore", InsecureRequestWarning)
 warnings.filterwarnings("ignore", message="Unverified HTTPS request")
 requests.get("https://example.com", verify=False)
+import os
+
+os.environ["PYTHONWARNINGS"] = "ignore:Unverified HTTPS request"
