@@ -164,6 +164,10 @@ int dp_generate(const struct dp_qwen *m, struct dp_pool *pool, const struct dp_g
         if (jobs[j].nprompt > maxp) maxp = jobs[j].nprompt;
     }
     if (njobs == 0) return 0;
+    if ((long)maxp + o->max_new_tokens > m->cfg.max_pos)
+        return dp_error_set(e, DP_ERANGE, NULL, 0, 0,
+                            "a prompt of %d tokens plus %d new ones exceeds the model's context of %d "
+                            "(max_position_embeddings)", maxp, o->max_new_tokens, m->cfg.max_pos);
     struct gen g = {.m = m, .pool = pool, .o = o, .jobs = jobs, .njobs = njobs};
     int mtok = o->prefill_tokens > 0 ? o->prefill_tokens : 512;
     if (mtok < o->batch) mtok = o->batch;

@@ -51,7 +51,7 @@ struct dp_qwen_state {
     /* activations of one pass of up to mtok rows */
     float *x, *xn, *qkv, *att, *gu, *h, *proj;   /* [mtok, C|C|Q|HD|2F|F|C] */
     float *last;           /* [mtok, C] normed rows whose logits are wanted */
-    float *attp;           /* [nthreads, tcap] attention probabilities */
+    float *attp;           /* [nthreads, 2 tcap] attention probabilities */
     uint16_t *xbf;         /* bf16 copy of a matmul input */
     int32_t *pos, *ids;    /* [mtok] */
     void *mem, *kv_mem;   /* activations (huge pages); the cache (small pages: it fills slowly) */

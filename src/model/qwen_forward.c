@@ -1,5 +1,5 @@
-/* Qwen2 inference: the state (KV cache of several slots, activation buffers carved from one
- * lazily-touched mapping) and the forward pass. A call's tokens, from any number of slots, are
+/* Qwen2 inference: the state (a KV cache of several slots in small pages that fill as it grows,
+ * activation buffers carved from one huge-page mapping) and the forward pass. A call's tokens, from any number of slots, are
  * packed into passes of at most mtok rows: the matmuls see all rows at once, attention runs per
  * (slot, head) against that slot's cache. */
 #include "model/qwen.h"
@@ -33,7 +33,7 @@ int dp_qwen_state_init(struct dp_qwen_state *s, const struct dp_qwen *m, int nsl
         al64((size_t)tcap * c->D / 2 * 4), al64((size_t)mtok * c->C * 4), al64((size_t)mtok * c->C * 4),
         al64((size_t)mtok * Q * 4), al64((size_t)mtok * HD * 4), al64((size_t)mtok * 2 * c->F * 4),
         al64((size_t)mtok * c->F * 4), al64((size_t)mtok * c->C * 4), al64(rows * c->C * 4),
-        al64((size_t)nthreads * tcap * 4), dp_matmul_scratch((int)rows, (int)kmax),
+        al64((size_t)nthreads * 2 * tcap * 4), dp_matmul_scratch((int)rows, (int)kmax),
         al64((size_t)mtok * 4), al64((size_t)mtok * 4),
     };
     size_t total = 0;
@@ -172,7 +172,7 @@ static void attn_worker(void *ctx, int tid, int nth)
         dp_attention_head_forward(s->att + (size_t)sb->row0 * HD + h * c->D, HD,
                                   s->qkv + (size_t)sb->row0 * Q + h * c->D, Q,
                                   kt_at(s, c, ps->layer, sb->slot, g), v_at(s, c, ps->layer, sb->slot, g),
-                                  sb->pos0, sb->T, c->D, s->tcap, s->attp + (size_t)tid * s->tcap);
+                                  sb->pos0, sb->T, c->D, s->tcap, s->attp + (size_t)tid * 2 * s->tcap);
     }
 }
 

@@ -215,8 +215,43 @@ void dp_pack_transpose_wmat(struct dp_pool *pool, struct dp_wmat *w, const struc
 struct tr_job {
     float *out;
     const float *in;
-    int R, C, ld;
+    int R, C, ld, avx;
 };
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+/* out[c][r] = in[r][c] for a 16 x 16 block, in registers (unpack, then two lane shuffles). */
+__attribute__((target("avx512f,avx512dq"))) static void tr16_avx(const float *in, int ld, float *out, int ldo)
+{
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(in + (size_t)i * ld);
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {   /* r[4i + k]: column 4L + k of rows 4i..4i+3, lane L */
+        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int k = 0; k < 4; k++) {
+        t[k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
+        t[4 + k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xdd);
+        t[8 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
+        t[12 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xdd);
+    }
+    for (int k = 0; k < 4; k++) {
+        r[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
+        r[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xdd);
+        r[4 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0x88);
+        r[12 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0xdd);
+    }
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(out + (size_t)i * ldo, r[i]);
+}
+#endif
 
 static void tr_worker(void *ctx, int tid, int nth)
 {
@@ -227,6 +262,12 @@ static void tr_worker(void *ctx, int tid, int nth)
         int ce = cb + 16 < j->C ? (int)cb + 16 : j->C;
         for (int r0 = 0; r0 < j->R; r0 += 16) {
             int re = r0 + 16 < j->R ? r0 + 16 : j->R;
+#if defined(__x86_64__)
+            if (j->avx && ce - cb == 16 && re - r0 == 16) {
+                tr16_avx(j->in + (size_t)r0 * j->ld + cb, j->ld, j->out + (size_t)cb * j->R + r0, j->R);
+                continue;
+            }
+#endif
             for (int c = (int)cb; c < ce; c++)
                 for (int r = r0; r < re; r++) j->out[(size_t)c * j->R + r] = j->in[(size_t)r * j->ld + c];
         }
@@ -235,7 +276,7 @@ static void tr_worker(void *ctx, int tid, int nth)
 
 void dp_transpose(struct dp_pool *pool, float *out, const float *in, int R, int C, int ld)
 {
-    struct tr_job j = {out, in, R, C, ld};
+    struct tr_job j = {out, in, R, C, ld, dp_matmul_has_avx512()};
     dp_pool_run((long)R * C < 65536 ? NULL : pool, tr_worker, &j);
 }
 

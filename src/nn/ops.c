@@ -206,6 +206,57 @@ T512 static INL void scores_block(const int NB, const float *qr, const float *kt
     for (int b = 0; b < NB; b++) _mm512_storeu_ps(p + j0 + 16 * b, _mm512_mul_ps(acc[b], _mm512_set1_ps(scale)));
 }
 
+/* The same for two queries at once (keys loaded once): each score's arithmetic is unchanged. */
+T512 static INL void scores_block2(const int NB, const float *q0, const float *q1, const float *kt,
+                                   int D, int j0, float scale, float *p0, float *p1)
+{
+    __m512 a[8], b[8];
+#pragma GCC unroll 8
+    for (int k = 0; k < NB; k++) a[k] = b[k] = _mm512_setzero_ps();
+    for (int d = 0; d < D; d++) {
+        __m512 x0 = _mm512_set1_ps(q0[d]), x1 = _mm512_set1_ps(q1[d]);
+        const float *row = kt + (size_t)j0 * D + d * 16;
+#pragma GCC unroll 8
+        for (int k = 0; k < NB; k++) {
+            __m512 kv = _mm512_loadu_ps(row + (size_t)k * D * 16);
+            a[k] = _mm512_fmadd_ps(x0, kv, a[k]);
+            b[k] = _mm512_fmadd_ps(x1, kv, b[k]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < NB; k++) {
+        _mm512_storeu_ps(p0 + j0 + 16 * k, _mm512_mul_ps(a[k], _mm512_set1_ps(scale)));
+        _mm512_storeu_ps(p1 + j0 + 16 * k, _mm512_mul_ps(b[k], _mm512_set1_ps(scale)));
+    }
+}
+
+/* softmax_row with vectors: the same operations in the same order, so the same bits. */
+T512 static void softmax_avx(float *s, int n)
+{
+    __m512 mv = _mm512_set1_ps(-INFINITY);
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 k = n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+        mv = _mm512_max_ps(mv, _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), k, s + j));
+    }
+    __m512 mx = _mm512_set1_ps(_mm512_reduce_max_ps(mv)), acc = _mm512_setzero_ps();
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 k = n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+        __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, s + j), mx));
+        e = _mm512_maskz_mov_ps(k, e);
+        _mm512_mask_storeu_ps(s + j, k, e);
+        acc = _mm512_add_ps(acc, e);
+    }
+    float lane[16];
+    _mm512_storeu_ps(lane, acc);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; l++) lane[l] += lane[l + w];
+    __m512 inv = _mm512_set1_ps(1.0f / lane[0]);
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 k = n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+        _mm512_mask_storeu_ps(s + j, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, s + j), inv));
+    }
+}
+
 /* out[d] = sum_j p[j] v[j][d], even and odd j in separate accumulators, added at the end. */
 T512 static INL void weighted_sum(const int DV, const float *p, const float *v, int nk, float *o)
 {
@@ -236,13 +287,25 @@ T512 static INL void attn_avx_d(const int DV, float *out, int ldo, const float *
                                 const float *kt, const float *v, int pos0, int T, int Tcap, float *p)
 {
     int D = DV * 16;
-    float scale = 1.0f / sqrtf((float)D);
+    float scale = 1.0f / sqrtf((float)D), *p1 = p + Tcap;
     for (int t = 0; t < T; t++) {
         int nk = pos0 + t + 1, nb = (nk + 15) / 16, b = 0;
         const float *qr = q + (size_t)t * ldq;
+        if (t + 1 < T) {   /* queries t and t + 1 together; t + 1 may need one more block */
+            int nb1 = (nk + 16) / 16;
+            const float *qr1 = qr + ldq;
+            for (; b + 8 <= nb1; b += 8) scores_block2(8, qr, qr1, kt, D, 16 * b, scale, p, p1);
+            for (; b < nb1; b++) scores_block2(1, qr, qr1, kt, D, 16 * b, scale, p, p1);
+            softmax_avx(p, nk);
+            weighted_sum(DV, p, v, nk, out + (size_t)t * ldo);
+            softmax_avx(p1, nk + 1);
+            weighted_sum(DV, p1, v, nk + 1, out + (size_t)(t + 1) * ldo);
+            t++;
+            continue;
+        }
         for (; b + 8 <= nb; b += 8) scores_block(8, qr, kt, D, Tcap, 16 * b, scale, p);
         for (; b < nb; b++) scores_block(1, qr, kt, D, Tcap, 16 * b, scale, p);
-        softmax_row(p, nk);
+        softmax_avx(p, nk);
         weighted_sum(DV, p, v, nk, out + (size_t)t * ldo);
     }
 }

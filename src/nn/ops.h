@@ -36,7 +36,7 @@ void dp_swiglu_forward(float *out, const float *gu, int M, int F);
  *        key j, element d at kt[(j / 16) * D * 16 + d * 16 + j % 16]
  *   v    [Tcap, D]  values of the group
  *   out  [T, *] rows ldo floats apart; D values written per row
- *   p    scratch of Tcap floats (the probabilities of one query)
+ *   p    scratch of 2 Tcap floats (the probabilities of two queries)
  * Tcap is a multiple of 16. Scores are scaled by 1/sqrt(D); softmax in fp32. */
 void dp_attention_head_forward(float *out, int ldo, const float *q, int ldq, const float *kt,
                                const float *v, int pos0, int T, int D, int Tcap, float *p);

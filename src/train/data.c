@@ -112,16 +112,16 @@ static int completion_text(struct dp_arena *a, const struct msgs *p, const struc
     return 0;
 }
 
-/* Drops newlines after a final <|im_end|>; true when the text then ends with it. */
+/* Drops newlines after a final <|im_end|> and repeats of it; true when the text then ends
+ * with exactly one. */
 static bool trim_end(struct dp_arena *a, const char **s)
 {
     size_t n = strlen(*s), k = n, le = strlen(IM_END);
     while (k > 0 && (*s)[k - 1] == '\n') k--;
-    if (k >= le && memcmp(*s + k - le, IM_END, le) == 0) {
-        if (k < n) *s = dp_arena_strndup(a, *s, k);
-        return true;
-    }
-    return false;
+    if (k < le || memcmp(*s + k - le, IM_END, le) != 0) return false;
+    while (k >= 2 * le && memcmp(*s + k - 2 * le, IM_END, le) == 0) k -= le;
+    if (k < n) *s = dp_arena_strndup(a, *s, k);
+    return true;
 }
 
 static bool is_text(const struct dp_json *v) { return v && v->type == DP_JSON_STR; }
@@ -227,23 +227,24 @@ static int add_record(const struct tk *k, const struct dp_pair_text *t, int line
 {
     struct dp_tok_ids p = {0};
     int rc = dp_tok_encode(k->tok, t->prompt, strlen(t->prompt), true, &p, e);
-    if (rc) return rc;
-    bool tr = false;
+    if (rc) return e->line = lineno, rc;
+    bool tc = false, tr;
     if (k->o->max_prompt_length > 0 && p.n > (size_t)k->o->max_prompt_length) {
         size_t cut = p.n - (size_t)k->o->max_prompt_length;
         memmove(p.v, p.v + cut, sizeof *p.v * (p.n - cut));
         p.n -= cut;
-        tr = true;
+        tc = true;
     }
+    tr = tc;
     struct dp_pair q = {.line = lineno};
-    q.chosen = sequence(k, &p, t->chosen, t->end_chosen, &q.nc, &q.pc, &tr, e);
+    q.chosen = sequence(k, &p, t->chosen, t->end_chosen, &q.nc, &q.pc, &tc, e);
     if (q.chosen) q.rejected = sequence(k, &p, t->rejected, t->end_rejected, &q.nr, &q.pr, &tr, e);
     dp_tok_ids_free(&p);
     if (!q.chosen || !q.rejected) {
         free(q.chosen);
         return e->code ? e->code : DP_EFORMAT;
     }
-    out->truncated += tr;
+    out->truncated += tc + tr;
     if (completion_tokens(q.nc, q.pc) < 1 || completion_tokens(q.nr, q.pr) < 1) {
         out->dropped++;
         free(q.chosen), free(q.rejected);

@@ -10,6 +10,7 @@
 #include "model/generate.h"
 #include "model/qwen.h"
 #include "nn/safetensors.h"
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -275,6 +276,25 @@ static void test_forward_invariance(void)
     dp_qwen_free(&m);
 }
 
+static void test_gen_config(void)
+{
+    struct dp_qwen_config c = {.n_eos = 1, .eos = {151645}};
+    struct dp_gen_config g;
+    struct dp_error e = {0};
+    dp_gen_config_default(&g, &c);
+    EXPECT(!g.do_sample && g.top_k == 50 && g.top_p == 1.0f && g.temperature == 1.0f && g.n_eos == 1);
+    const char *qwen = "{\"bos_token_id\": 151643, \"pad_token_id\": 151643, \"do_sample\": true,\n"
+                       " \"eos_token_id\": [151645, 151643], \"repetition_penalty\": 1.05,\n"
+                       " \"temperature\": 0.7, \"top_p\": 0.8, \"top_k\": 20}";
+    EXPECT_INT(dp_gen_config_parse(&g, qwen, strlen(qwen), "g.json", &e), 0);
+    EXPECT(g.do_sample && g.top_k == 20 && g.n_eos == 2 && g.eos[1] == 151643 && g.pad == 151643);
+    EXPECT(fabsf(g.temperature - 0.7f) < 1e-7f && fabsf(g.repetition_penalty - 1.05f) < 1e-7f);
+    EXPECT_INT(g.max_new_tokens, -1);
+    const char *bad = "{\"top_p\": 1.5}";
+    EXPECT_INT(dp_gen_config_parse(&g, bad, strlen(bad), "g.json", &e), DP_EFORMAT);
+    EXPECT(!strcmp(e.path, "g.json") && e.line == 1 && e.col == 11 && strstr(e.msg, "'top_p'"));
+}
+
 /* dp_generate: per-job outputs do not depend on batch size, pass budget or neighbours. */
 struct gen_out { int32_t ids[15][16]; int n[15], why[15]; };
 
@@ -334,6 +354,7 @@ int main(int argc, char **argv)
     RUN(test_load_errors);
     RUN(test_forward_invariance);
     RUN(test_generate_invariance);
+    RUN(test_gen_config);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd)) return 1;

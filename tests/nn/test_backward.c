@@ -280,9 +280,11 @@ static double at_loss(void *c)
     return dotr(k->out, k->R, (size_t)k->M * k->a.H * k->a.D);
 }
 
-static void test_attention(void)
+/* H heads of D over Hkv groups; 3 sequences (the middle one a single token). */
+static void check_attention(int H, int Hkv, int D, int T, const char *what)
 {
-    struct at_ctx k = {.a = {4, 2, 8, 0, 0, 0, 0}, .M = 13, .nseq = 3, .row0 = {0, 6, 7}, .len = {6, 1, 6}};
+    struct at_ctx k = {.a = {H, Hkv, D, 0, 0, 0, 0}, .M = 2 * T + 1, .nseq = 3, .row0 = {0, T, T + 1},
+                       .len = {T, 1, T}};
     k.a.q0 = 0;
     k.a.k0 = k.a.H * k.a.D;
     k.a.v0 = k.a.k0 + k.a.Hkv * k.a.D;
@@ -296,15 +298,20 @@ static void test_attention(void)
     float *dqkv = zeros(k.M * k.a.ldq);
     struct dp_pool *pool = dp_pool_create(2);
     dp_attention_backward(pool, dqkv, k.R, k.out, k.lse, k.qkv, &k.a, k.nseq, k.row0, k.len, &k.ws);
-    EXPECT(fd(&k, at_loss, k.qkv, dqkv, k.M * k.a.ldq, "attention dqkv (sampled)") < TOL);
-    /* every q/k/v element of the short sequences, deterministic order */
+    char name[96];
+    snprintf(name, sizeof name, "attention %s (sampled)", what);
+    EXPECT(fd(&k, at_loss, k.qkv, dqkv, k.M * k.a.ldq, name) < TOL);
+    /* every q/k/v element of the single-token sequence and of the last row */
     double worst = 0;
-    for (int r = 6; r < 8; r++) {
-        double e = fd(&k, at_loss, k.qkv + r * k.a.ldq, dqkv + r * k.a.ldq, k.a.ldq - 3, "attention row");
+    int rows[2] = {T, 2 * T};
+    for (int i = 0; i < 2; i++) {
+        int r = rows[i];
+        snprintf(name, sizeof name, "attention %s row %d", what, r);
+        double e = fd(&k, at_loss, k.qkv + r * k.a.ldq, dqkv + r * k.a.ldq, k.a.ldq - 3, name);
         worst = e > worst ? e : worst;
     }
     EXPECT(worst < TOL);
-    /* one thread gives the same bits */
+    /* one thread gives the same bits (fresh out/lse: fd left perturbed ones) */
     at_loss(&k);
     memset(dqkv, 0, (size_t)k.M * k.a.ldq * 4);
     dp_attention_backward(pool, dqkv, k.R, k.out, k.lse, k.qkv, &k.a, k.nseq, k.row0, k.len, &k.ws);
@@ -314,6 +321,13 @@ static void test_attention(void)
     dp_pool_free(pool);
     dp_ws_free(&k.ws);
     free(k.qkv), free(k.out), free(k.lse), free(k.R), free(dqkv), free(d1);
+}
+
+static void test_attention(void)
+{
+    check_attention(4, 2, 8, 6, "D8 GQA 2:1");      /* portable loops */
+    check_attention(2, 1, 16, 70, "D16 GQA 2:1");   /* AVX-512 loops (when present), > 64 keys */
+    check_attention(3, 3, 32, 9, "D32 MHA");
 }
 
 /* ---------------------------------------------------------------- log-probabilities */
@@ -385,8 +399,27 @@ static void test_logprob(void)
     free(k.x), free(k.W), free(k.g), free(k.logp), free(k.lse), free(dx), free(dW), free(dx2), free(dW2);
 }
 
+/* Transposes of ragged shapes and strided sources against the definition. */
+static void test_transpose(void)
+{
+    int shapes[][3] = {{16, 16, 16}, {37, 50, 53}, {5, 3, 3}, {64, 33, 40}, {1, 17, 17}};
+    struct dp_pool *pool = dp_pool_create(2);
+    for (int i = 0; i < 5; i++) {
+        int R = shapes[i][0], C = shapes[i][1], ld = shapes[i][2];
+        float *in = rnd(R * ld, 1.0f), *out = zeros(R * C);
+        dp_transpose(i & 1 ? pool : NULL, out, in, R, C, ld);
+        int bad = 0;
+        for (int r = 0; r < R; r++)
+            for (int c = 0; c < C; c++) bad += out[(size_t)c * R + r] != in[(size_t)r * ld + c];
+        EXPECT_INT(bad, 0);
+        free(in), free(out);
+    }
+    dp_pool_free(pool);
+}
+
 int main(void)
 {
+    RUN(test_transpose);
     dp_rng_seed(&rng, 1234);
     RUN(test_rmsnorm);
     RUN(test_embedding);

@@ -4,7 +4,8 @@
  *   OUT/grads_NAME.safetensors   every gradient of the DPO loss configuration NAME (one batch)
  *   OUT/final.safetensors        the parameters after the batch's AdamW steps
  *   OUT/result.json              losses, metrics and gradient norms
- * usage: test_dpo_parity MODEL BATCH.json OUT [lora] */
+ * usage: test_dpo_parity MODEL BATCH.json OUT [lora]
+ *        test_dpo_parity dump MODEL OUT.safetensors   (the fp32 masters dpoison loads from MODEL) */
 #include "base/arena.h"
 #include "base/file.h"
 #include "base/json.h"
@@ -157,8 +158,21 @@ static int run(const char *model, const struct dp_json *cfg, const char *out, bo
     return rcode ? fail(&e) : 0;
 }
 
+/* Loads MODEL for full fine-tuning and writes its fp32 masters: what dpoison reads from a folder. */
+static int dump(const char *model, const char *out)
+{
+    struct dp_error e = {0};
+    struct dp_qt_opts o = {.prec = DP_PREC_F32};
+    struct dp_qt m;
+    int rc = dp_qt_load(&m, model, &o, NULL, &e);
+    if (!rc) rc = dp_qt_dump(&m, out, false, &e);
+    dp_qt_free(&m);
+    return rc ? fail(&e) : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "dump") == 0) return dump(argv[2], argv[3]);
     if (argc < 4) {
         printf("ok - test_dpo_parity is driven by tests/train/train_parity.test.sh\n");
         return 0;

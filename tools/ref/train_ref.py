@@ -366,8 +366,10 @@ def cmd_bench(a):
         times.append(time.time() - t0)
     best = min(times[1:]) if len(times) > 1 else times[0]
     ntok = 2 * a.pairs * a.tokens
+    import resource
     print(f"torch_{a.dtype}_step_s {best:.3f}")
     print(f"torch_{a.dtype}_tok_s {ntok / best:.1f}")
+    print(f"torch_{a.dtype}_peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
 
 
 def main():

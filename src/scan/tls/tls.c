@@ -107,16 +107,25 @@ static int rep_cmp(const void *pa, const void *pb)
 
 /* ---- the analysis ---------------------------------------------------------------------------- */
 
-static void index_lines(struct tls_state *st)
+void tls_index_lines(struct tls_state *st)
 {
+    if (st->line_off) return;
     int cap = 64;
     st->line_off = dp_xmalloc((size_t)cap * sizeof *st->line_off);
     st->line_off[0] = 0;
     st->line_off[1] = 0;
     st->nlines = 1;
+    /* a line ends at \n, \r\n or a lone \r; without any \r, memchr finds every end */
+    bool cr = memchr(st->src, '\r', st->n) != NULL;
     for (size_t i = 0; i < st->n; i++) {
-        char c = st->src[i];
-        if (c != '\n' && !(c == '\r' && (i + 1 >= st->n || st->src[i + 1] != '\n'))) continue;
+        if (!cr) {
+            const char *nl = memchr(st->src + i, '\n', st->n - i);
+            if (!nl) break;
+            i = (size_t)(nl - st->src);
+        } else {
+            char c = st->src[i];
+            if (c != '\n' && !(c == '\r' && (i + 1 >= st->n || st->src[i + 1] != '\n'))) continue;
+        }
         if (st->nlines + 2 > cap) {
             cap *= 2;
             st->line_off = dp_xrealloc(st->line_off, (size_t)cap * sizeof *st->line_off);
@@ -133,8 +142,8 @@ void dp_tls_analyze(const struct dp_py_node *module, const char *src, size_t n,
     dp_arena_init(&st.a, 1 << 16);
     st.src = src ? src : "";
     st.n = src ? n : 0;
-    index_lines(&st);
     dp_map_init(&st.objsite);
+    dp_map_init(&st.deflocals);
     /* two passes: the first only lets objects collect every attribute store (a method may run
      * before the code that configures its object), the second reports */
     for (int pass = 0; pass < 2 && module && module->kind == DP_PY_Module; pass++) {
@@ -159,8 +168,7 @@ void dp_tls_analyze(const struct dp_py_node *module, const char *src, size_t n,
         };
         if (emit) emit(&f, ud);
     }
-    for (int i = 0; i < st.nmaps; i++) dp_map_free(st.maps[i]);
-    free(st.maps);
+    dp_map_free(&st.deflocals);
     free(st.queue);
     free(st.reps);
     free(st.line_off);

@@ -315,10 +315,12 @@ static bool forward(struct tls_state *st, const char *qn, const struct tls_args 
     const char *last = last_part(qn);
     int fpos = -1;
     bool kw = true;
-    if (!strcmp(qn, "asyncio.to_thread") || !strcmp(last, "submit")) fpos = 0;
-    else if (!strcmp(qn, "anyio.to_thread.run_sync") || !strcmp(qn, "trio.to_thread.run_sync") ||
-             !strcmp(qn, "starlette.concurrency.run_in_threadpool")) fpos = 0, kw = false;
-    else if (!strcmp(last, "run_in_executor")) fpos = 1, kw = false;
+    char q0 = qn[0], l0 = last[0];   /* cheap filters: the names below start with these */
+    if (q0 != 'a' && q0 != 't' && q0 != 's' && q0 != 'm' && l0 != 's' && l0 != 'r') return false;
+    if ((q0 == 'a' && !strcmp(qn, "asyncio.to_thread")) || (l0 == 's' && !strcmp(last, "submit"))) fpos = 0;
+    else if ((q0 == 'a' && !strcmp(qn, "anyio.to_thread.run_sync")) || (q0 == 't' && !strcmp(qn, "trio.to_thread.run_sync")) ||
+             (q0 == 's' && !strcmp(qn, "starlette.concurrency.run_in_threadpool"))) fpos = 0, kw = false;
+    else if (l0 == 'r' && !strcmp(last, "run_in_executor")) fpos = 1, kw = false;
     if (fpos >= 0) {
         const struct tls_arg *f = tls_arg_find(a, NULL, fpos);
         if (!f) return false;
@@ -397,7 +399,7 @@ static const struct tls_val *call_uattr(struct tls_state *st, const struct tls_v
                                         const struct tls_args *a, const struct dp_py_node *call,
                                         const struct dp_py_node *recv)
 {
-    const char *attr = f->s, *recv_text = f->name;
+    const char *attr = f->s;
     if (!strcmp(attr, "import_module")) {
         struct tls_val q = {.kind = TV_QNAME, .s = "?.import_module"};
         return call_qname(st, &q, a, call, recv);
@@ -405,19 +407,24 @@ static const struct tls_val *call_uattr(struct tls_state *st, const struct tls_v
     if (forward(st, attr, a, call)) return tls_unknown();
     if (tls_check_special(st, tls_strcat(st, "?.", attr, NULL), NULL, a, call, recv, f->ev, DP_SCAN_MEDIUM))
         return tls_unknown();
+    /* the receiver's text only matters to the checks below: made when one of them applies */
+    bool verb = tls_is_http_verb(attr), ws = !strcmp(attr, "run_forever"), tor = !strcmp(attr, "fetch");
+    bool get = !strcmp(attr, "get");
+    if (!verb && !ws && !tor && !get) return tls_unknown();
+    const char *recv_text = f->recv ? tls_snip(st, f->recv) : "?";
     const char *shown = tls_strcat(st, recv_text, ".", attr);
-    if (tls_is_http_verb(attr) && tls_session_like(recv_text)) {
+    if (verb && tls_session_like(recv_text)) {
         tls_check_call(st, tls_strcat(st, "requests.Session.", attr, NULL), NULL, a, call, DP_SCAN_MEDIUM,
                        shown, f->ev);
         tls_check_call(st, tls_strcat(st, "aiohttp.ClientSession.", attr, NULL), NULL, a, call,
                        DP_SCAN_MEDIUM, shown, f->ev);
     }
     /* keywords specific enough to name their library whatever the receiver */
-    if (!strcmp(attr, "run_forever"))
+    if (ws)
         tls_check_call(st, "websocket.WebSocketApp.run_forever", NULL, a, call, DP_SCAN_MEDIUM, shown, f->ev);
-    if (!strcmp(attr, "fetch"))
+    if (tor)
         tls_check_call(st, "tornado.httpclient.AsyncHTTPClient.fetch", NULL, a, call, DP_SCAN_MEDIUM, shown, f->ev);
-    if (!strcmp(attr, "get") && !tls_session_like(recv_text) && a->npos == 2 && a->n == 2)
+    if (get && !tls_session_like(recv_text) && a->npos == 2 && a->n == 2)
         return get_default(st, a);
     return tls_unknown();
 }
@@ -437,8 +444,7 @@ static const struct tls_val *call1(struct tls_state *st, const struct tls_val *f
         case TV_FUNC: tls_func_callsite(st, x->fn, x->obj != NULL, m, call); break;
         case TV_CLASS: {
             for (struct tls_class *c = x->cls; c; c = c->base_cls) {
-                void **p = dp_map_get(c->scope->env, "__init__", 8);
-                const struct tls_val *init = p ? *p : NULL;
+                const struct tls_val *init = tls_scope_get(c->scope, "__init__");
                 if (init && init->kind == TV_FUNC) {
                     tls_func_callsite(st, init->fn, true, m, call);
                     break;

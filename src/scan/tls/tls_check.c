@@ -143,7 +143,7 @@ void tls_check_call(struct tls_state *st, const char *qn, struct tls_obj *self,
     const char *name = shown ? shown : qn;
     (void)self;
     for (int i = 0; i < n; i++) {
-        if (strcmp(s[i].callable, qn) != 0) continue;
+        if (s[i].callable[0] != qn[0] || strcmp(s[i].callable, qn) != 0) continue;
         const struct tls_arg *a = tls_arg_find(args, s[i].kw, s[i].pos);
         if (!a || a->done) continue;
         int r = 0;
@@ -336,29 +336,30 @@ bool tls_check_special(struct tls_state *st, const char *qn, struct tls_obj *sel
                        const struct dp_py_node *recv, const struct tls_ev *fev, int conf)
 {
     (void)conf;
-    if (!strcmp(qn, "urllib3.disable_warnings") || !strcmp(qn, "warnings.filterwarnings") ||
-        !strcmp(qn, "warnings.simplefilter")) {
+    char c0 = qn[0];   /* the names below differ in their first letters: a cheap filter */
+    if ((c0 == 'u' || c0 == 'w') && (!strcmp(qn, "urllib3.disable_warnings") || !strcmp(qn, "warnings.filterwarnings") ||
+        !strcmp(qn, "warnings.simplefilter"))) {
         dp503(st, qn, args, call, fev);
         return true;
     }
-    if (!strcmp(qn, "os.putenv") || !strcmp(qn, "os.environ.setdefault") ||
-        !strcmp(qn, "os.environ.__setitem__")) {
+    if (c0 == 'o' && (!strcmp(qn, "os.putenv") || !strcmp(qn, "os.environ.setdefault") ||
+        !strcmp(qn, "os.environ.__setitem__"))) {
         const struct tls_arg *k = tls_arg_find(args, NULL, 0), *v = tls_arg_find(args, NULL, 1);
         if (k && v && k->v->kind == TV_CONST && k->v->ck == TC_STR) tls_check_env(st, k->v->s, v->v, call, qn);
         return true;
     }
-    if (!strcmp(qn, "os.environ.update")) {
+    if (c0 == 'o' && !strcmp(qn, "os.environ.update")) {
         const struct tls_arg *d = tls_arg_find(args, NULL, 0);
         if (d) tls_check_env_dict(st, d->v, call, qn);
         for (int i = 0; i < args->n; i++)
             if (args->a[i].kw) tls_check_env(st, args->a[i].kw, args->a[i].v, call, qn);
         return true;
     }
-    if (!strcmp(qn, "pycurl.Curl.setopt") || !strcmp(qn, "?.setopt")) {
+    if ((c0 == 'p' || c0 == '?') && (!strcmp(qn, "pycurl.Curl.setopt") || !strcmp(qn, "?.setopt"))) {
         setopt(st, self, args, call, recv, fev);
         return true;
     }
-    if (self && self->type && !strcmp(self->type, "ssl.SSLContext") &&
+    if (c0 == 's' && self && self->type && !strcmp(self->type, "ssl.SSLContext") &&
         (!strcmp(qn, "ssl.SSLContext.wrap_socket") || !strcmp(qn, "ssl.SSLContext.wrap_bio"))) {
         const struct tls_arg *h = tls_arg_find(args, "server_hostname", -1);
         const struct tls_arg *srv = tls_arg_find(args, "server_side", -1);
@@ -370,7 +371,7 @@ bool tls_check_special(struct tls_state *st, const char *qn, struct tls_obj *sel
         }
         return true;
     }
-    if (!strcmp(qn, "ssl.wrap_socket")) {
+    if (c0 == 's' && !strcmp(qn, "ssl.wrap_socket")) {
         const struct tls_arg *c = tls_arg_find(args, "cert_reqs", 4), *srv = tls_arg_find(args, "server_side", 3);
         if (srv && tls_truth(srv->v) != 0) return true;   /* a server not asking for client certificates */
         if (!c && !args->star && !args->open_kw)
@@ -380,7 +381,8 @@ bool tls_check_special(struct tls_state *st, const char *qn, struct tls_obj *sel
         return false;
     }
     const char *last = strrchr(qn, '.') ? strrchr(qn, '.') + 1 : qn;
-    if (!strcmp(last, "create_server") || !strcmp(last, "start_server") || !strcmp(last, "start_unix_server")) {
+    if ((last[0] == 'c' || last[0] == 's') &&
+        (!strcmp(last, "create_server") || !strcmp(last, "start_server") || !strcmp(last, "start_unix_server"))) {
         const struct tls_arg *c = tls_arg_find(args, "ssl", -1);   /* asyncio servers */
         const struct tls_val *const *xs, *one;
         int n = c ? tls_alts(c->v, &xs, &one) : 0;

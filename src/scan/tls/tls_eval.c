@@ -78,8 +78,8 @@ void tls_obj_setattr(struct tls_state *st, struct tls_obj *o, const char *name, 
 static const struct tls_val *class_attr(struct tls_class *c, const char *name)
 {
     for (int guard = 0; c && guard < 16; c = c->base_cls, guard++) {
-        void **p = dp_map_get(c->scope->env, name, strlen(name));
-        if (p) return *p;
+        const struct tls_val *v = tls_scope_get(c->scope, name);
+        if (v) return v;
     }
     return NULL;
 }
@@ -91,7 +91,7 @@ static const struct tls_val *uattr(struct tls_state *st, const char *attr,
 {
     struct tls_val *u = tls_val_new(st, TV_UATTR);
     u->s = attr;
-    u->name = recv ? tls_snip(st, recv) : "?";
+    u->recv = recv;   /* its text is made (call_uattr) only if a check needs it */
     u->ev = ev;
     return u;
 }

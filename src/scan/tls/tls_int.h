@@ -53,8 +53,8 @@ struct tls_val {
     uint8_t ck;                    /* TV_CONST: enum tls_ck */
     int64_t i;                     /* TC_BOOL/TC_INT value, TC_SEQ length; TC_FLOAT: value != 0 */
     const char *s;                 /* TC_STR text; TV_QNAME name; TV_UATTR attribute */
-    const char *name;              /* TV_CONST: library constant name ("ssl.CERT_NONE") or NULL;
-                                      TV_UATTR: receiver source text */
+    const char *name;              /* TV_CONST: library constant name ("ssl.CERT_NONE") or NULL */
+    const struct dp_py_node *recv; /* TV_UATTR: the receiver expression (NULL: shown as "?") */
     const struct dp_py_node *node; /* the expression the value came from, for messages (or NULL) */
     struct tls_obj *obj;           /* TV_OBJ; TV_QNAME/TV_FUNC: bound receiver (methods) */
     struct tls_dict *dict;         /* TV_DICT */
@@ -147,6 +147,25 @@ struct tls_class {
     int nmethods, capmethods;
 };
 
+/* ---- name tables (tls_env.c) -------------------------------------------------------------- */
+
+struct tls_state;
+
+/* A name with its length and hash, computed once per lookup. */
+struct tls_key { const char *s; uint32_t len, hash; };
+struct tls_env_slot { const char *key; const void *val; uint32_t hash, len; };
+/* Name -> pointer (never NULL); arena-owned, like everything it points to. */
+struct tls_env { struct tls_env_slot *slots; uint32_t cap, len; };
+
+struct tls_key tls_key_of(const char *name);
+struct tls_env *tls_env_new(struct tls_state *st);
+struct tls_env *tls_env_copy(struct tls_state *st, const struct tls_env *e);
+/* Address of k's value, or NULL when absent (e may be NULL). Valid until the next put. */
+const void **tls_env_find(const struct tls_env *e, const struct tls_key *k);
+void tls_env_put(struct tls_state *st, struct tls_env *e, const struct tls_key *k, const void *val);
+/* Joins the bindings of b into a (a := a |_| b): values of a name bound in both are joined. */
+void tls_env_join(struct tls_state *st, struct tls_env *a, const struct tls_env *b);
+
 /* ---- scopes -------------------------------------------------------------------------------- */
 
 enum tls_sk { TS_MODULE, TS_FUNC, TS_CLASS, TS_COMP };
@@ -154,13 +173,14 @@ enum tls_sk { TS_MODULE, TS_FUNC, TS_CLASS, TS_COMP };
 struct tls_scope {
     uint8_t kind;                    /* enum tls_sk */
     struct tls_scope *parent;
-    struct dp_map *env;              /* name -> const struct tls_val *; swapped at branches */
-    struct dp_map *locals;           /* TS_FUNC: names local to the function */
-    struct dp_map *globals;          /* TS_FUNC: declared global / nonlocal (val 1 / 2) */
+    struct tls_env *env;             /* name -> const struct tls_val *; swapped at branches */
+    const struct tls_env *locals;    /* TS_FUNC: names local to the function (or NULL) */
+    const struct tls_env *globals;   /* TS_FUNC: declared global / nonlocal (val 1 / 2, or NULL) */
     struct tls_func *fn;             /* TS_FUNC */
     struct tls_class *cls;           /* TS_CLASS: the class; TS_FUNC: the method's class */
     const char **stars;              /* TS_MODULE: star-imported library modules */
     const struct tls_ev **star_ev;
+    const bool *star_known;          /* TS_MODULE: tls_tables_knows_module of each star module */
     int nstars;
 };
 
@@ -177,7 +197,8 @@ struct tls_state {
     struct dp_arena a;
     const char *src;
     size_t n;
-    int *line_off;                   /* byte offset of each line start, 1-based lines */
+    int *line_off;                   /* byte offset of each line start, 1-based lines; built by
+                                        tls_index_lines when a snippet is first needed */
     int nlines;
     struct tls_scope *module, *cur;
     const struct dp_py_node *stmt;   /* the statement being evaluated */
@@ -187,8 +208,7 @@ struct tls_state {
     bool quiet;                      /* first pass: collect object state, report nothing */
     struct tls_rep *reps;
     int nreps, capreps;
-    struct dp_map **maps;            /* every map allocated, freed at the end */
-    int nmaps, capmaps;
+    struct dp_map deflocals;         /* def node -> its struct tls_locals (same in both passes) */
     struct dp_map objsite;           /* allocation site node -> object */
     int depth;
 };
@@ -222,6 +242,8 @@ const char *tls_ctor_type(const char *qn);
 bool tls_const_lookup(const char *qn, int64_t *val);
 /* Whether a star import of module mod binds name (mod.name is a known library name). */
 bool tls_tables_knows(const char *mod, const char *name);
+/* Whether any table row lies under module mod (when not, tls_tables_knows(mod, x) is false). */
+bool tls_tables_knows_module(const char *mod);
 /* Whether qn's first component is a library the tables know (cheap pre-filter for calls). */
 bool tls_known_root(const char *qn);
 /* Whether qn names a requests/httpx/aiohttp session-like method (get, post, ...). */
@@ -266,6 +288,7 @@ const struct tls_val *tls_dict_get(const struct tls_val *d, const char *key);
 const struct tls_val *tls_dict_set(struct tls_state *st, const struct tls_val *d, const char *key,
                                    const struct tls_val *v);
 
+void tls_index_lines(struct tls_state *st);
 /* Source snippet of a node: its first line, trimmed and capped; arena-owned. */
 const char *tls_snip(struct tls_state *st, const struct dp_py_node *n);
 char *tls_strcat(struct tls_state *st, const char *a, const char *b, const char *c);
@@ -273,10 +296,6 @@ char *tls_printf(struct tls_state *st, const char *fmt, ...) __attribute__((form
 
 /* ---- scopes (tls_scope.c) ------------------------------------------------------------------ */
 
-struct dp_map *tls_map_new(struct tls_state *st);
-struct dp_map *tls_map_copy(struct tls_state *st, const struct dp_map *m);
-/* Joins the bindings of b into a (a := a |_| b). */
-void tls_map_join(struct tls_state *st, struct dp_map *a, const struct dp_map *b);
 struct tls_scope *tls_scope_new(struct tls_state *st, enum tls_sk kind, struct tls_scope *parent);
 /* Collects a function body's local names (assignments, imports, defs) and its declarations. */
 void tls_scope_collect_locals(struct tls_state *st, struct tls_scope *s, const struct dp_py_node *def);
@@ -284,6 +303,8 @@ const struct tls_val *tls_lookup(struct tls_state *st, const char *name);
 void tls_bind(struct tls_state *st, const char *name, const struct tls_val *v);
 /* Rebinds name where the lookup would find it (object refinement of an unknown receiver). */
 void tls_rebind(struct tls_state *st, const char *name, const struct tls_val *v);
+/* The binding of name in scope s itself (a class body's attribute), or NULL. */
+const struct tls_val *tls_scope_get(const struct tls_scope *s, const char *name);
 void tls_import(struct tls_state *st, const struct dp_py_node *stmt);
 
 /* ---- evaluation (tls_eval.c, tls_call.c) ------------------------------------------------------ */

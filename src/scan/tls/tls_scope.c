@@ -8,42 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- maps ------------------------------------------------------------------------------------ */
-
-struct dp_map *tls_map_new(struct tls_state *st)
+static const struct tls_val *env_val(const struct tls_env *e, const struct tls_key *k)
 {
-    struct dp_map *m = dp_arena_alloc(&st->a, sizeof *m);
-    dp_map_init(m);
-    if (st->nmaps == st->capmaps) {
-        st->capmaps = st->capmaps ? st->capmaps * 2 : 64;
-        st->maps = dp_xrealloc(st->maps, (size_t)st->capmaps * sizeof *st->maps);
-    }
-    st->maps[st->nmaps++] = m;
-    return m;
-}
-
-struct dp_map *tls_map_copy(struct tls_state *st, const struct dp_map *m)
-{
-    struct dp_map *c = tls_map_new(st);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key) dp_map_put(c, m->slots[i].key, m->slots[i].keylen, m->slots[i].val);
-    return c;
-}
-
-void tls_map_join(struct tls_state *st, struct dp_map *a, const struct dp_map *b)
-{
-    for (size_t i = 0; i < b->cap; i++) {
-        const struct dp_map_slot *s = &b->slots[i];
-        if (!s->key) continue;
-        void **va = dp_map_get(a, s->key, s->keylen);
-        if (!va) dp_map_put(a, s->key, s->keylen, s->val);
-        else if (*va != s->val) *va = (void *)tls_join(st, *va, s->val);
-    }
-}
-
-static const struct tls_val *map_val(const struct dp_map *m, const char *name)
-{
-    void **p = m ? dp_map_get(m, name, strlen(name)) : NULL;
+    const void **p = tls_env_find(e, k);
     return p ? *p : NULL;
 }
 
@@ -52,26 +19,32 @@ struct tls_scope *tls_scope_new(struct tls_state *st, enum tls_sk kind, struct t
     struct tls_scope *s = dp_arena_alloc(&st->a, sizeof *s);
     s->kind = (uint8_t)kind;
     s->parent = parent;
-    s->env = tls_map_new(st);
+    s->env = tls_env_new(st);
     return s;
 }
 
 /* ---- local names of a function --------------------------------------------------------------- */
 
-struct collect { struct tls_state *st; struct tls_scope *s; };
+/* What a def binds: a pure function of the def node, so both passes share it. */
+struct tls_locals { struct tls_env *locals, *globals; };
+
+struct collect { struct tls_state *st; struct tls_locals *l; };
 
 static void add_local(struct collect *c, const char *name)
 {
     if (!name) return;
-    if (!c->s->locals) c->s->locals = tls_map_new(c->st);
-    dp_map_put(c->s->locals, name, strlen(name), (void *)1);
+    if (!c->l->locals) c->l->locals = tls_env_new(c->st);
+    struct tls_key k = tls_key_of(name);
+    tls_env_put(c->st, c->l->locals, &k, (void *)1);
 }
 
 static void add_decl(struct collect *c, const struct dp_py_idlist *ids, uintptr_t what)
 {
-    if (!c->s->globals) c->s->globals = tls_map_new(c->st);
-    for (int i = 0; i < ids->n; i++)
-        dp_map_put(c->s->globals, ids->items[i], strlen(ids->items[i]), (void *)what);
+    if (!c->l->globals) c->l->globals = tls_env_new(c->st);
+    for (int i = 0; i < ids->n; i++) {
+        struct tls_key k = tls_key_of(ids->items[i]);
+        tls_env_put(c->st, c->l->globals, &k, (void *)what);
+    }
 }
 
 static void collect_node(struct dp_py_node *n, void *ud)
@@ -86,6 +59,8 @@ static void collect_node(struct dp_py_node *n, void *ud)
         return;
     case DP_PY_Name:
         if (n->v.Name.ctx != DP_PY_CTX_LOAD) add_local(c, n->v.Name.id);
+        return;
+    case DP_PY_Constant:
         return;
     case DP_PY_Global: add_decl(c, &n->v.Global.names, 1); return;
     case DP_PY_Nonlocal: add_decl(c, &n->v.Nonlocal.names, 2); return;
@@ -117,9 +92,9 @@ static void add_params(struct collect *c, const struct dp_py_node *args)
     if (args->v.arguments.kwarg) add_local(c, args->v.arguments.kwarg->v.arg.arg);
 }
 
-void tls_scope_collect_locals(struct tls_state *st, struct tls_scope *s, const struct dp_py_node *def)
+static void collect_locals(struct tls_state *st, struct tls_locals *l, const struct dp_py_node *def)
 {
-    struct collect c = {st, s};
+    struct collect c = {st, l};
     if (def->kind == DP_PY_Lambda) {
         add_params(&c, def->v.Lambda.args);
         return;
@@ -132,6 +107,21 @@ void tls_scope_collect_locals(struct tls_state *st, struct tls_scope *s, const s
     for (int i = 0; i < body->n; i++) collect_node(body->items[i], &c);
 }
 
+void tls_scope_collect_locals(struct tls_state *st, struct tls_scope *s, const struct dp_py_node *def)
+{
+    void **p = dp_map_get(&st->deflocals, (const char *)&def, sizeof def);
+    struct tls_locals *l = p ? *p : NULL;
+    if (!l) {
+        l = dp_arena_alloc(&st->a, sizeof *l);
+        collect_locals(st, l, def);
+        const struct dp_py_node **key = dp_arena_alloc(&st->a, sizeof *key);
+        *key = def;
+        dp_map_put(&st->deflocals, (const char *)key, sizeof *key, l);
+    }
+    s->locals = l->locals;
+    s->globals = l->globals;
+}
+
 /* ---- lookup and binding ---------------------------------------------------------------------- */
 
 static const struct tls_val *builtin(struct tls_state *st, const char *name)
@@ -140,17 +130,19 @@ static const struct tls_val *builtin(struct tls_state *st, const char *name)
                                         "super", "Warning", "list", "tuple", "set", "bytes", "eval",
                                         "__import__"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (!strcmp(known[i], name)) return tls_qname(st, tls_strcat(st, "builtins.", name, NULL));
+        if (known[i][0] == name[0] && !strcmp(known[i], name))
+            return tls_qname(st, tls_strcat(st, "builtins.", name, NULL));
     return tls_unknown();
 }
 
-static const struct tls_val *module_lookup(struct tls_state *st, const char *name)
+static const struct tls_val *module_lookup(struct tls_state *st, const struct tls_key *k)
 {
     struct tls_scope *m = st->module;
-    const struct tls_val *v = map_val(m->env, name);
+    const struct tls_val *v = env_val(m->env, k);
     if (v) return v;
+    const char *name = k->s;
     for (int i = m->nstars - 1; i >= 0; i--)
-        if (tls_tables_knows(m->stars[i], name)) {
+        if (m->star_known[i] && tls_tables_knows(m->stars[i], name)) {
             const char *qn = tls_canon(st, tls_strcat(st, m->stars[i], ".", name));
             struct tls_val *q = tls_val_copy(st, tls_qname(st, qn));
             q->ev = m->star_ev[i];
@@ -159,26 +151,26 @@ static const struct tls_val *module_lookup(struct tls_state *st, const char *nam
     return builtin(st, name);
 }
 
-static uintptr_t decl_of(const struct tls_scope *s, const char *name)
+static uintptr_t decl_of(const struct tls_scope *s, const struct tls_key *k)
 {
-    void **p = s->globals ? dp_map_get(s->globals, name, strlen(name)) : NULL;
+    const void **p = s->globals ? tls_env_find(s->globals, k) : NULL;
     return p ? (uintptr_t)*p : 0;
 }
 
 /* The scope whose binding of name a lookup from cur finds (NULL: module fallbacks). */
-static struct tls_scope *owner(struct tls_state *st, const char *name, bool *unbound_local)
+static struct tls_scope *owner(struct tls_state *st, const struct tls_key *k, bool *unbound_local)
 {
     *unbound_local = false;
     for (struct tls_scope *s = st->cur; s; s = s->parent) {
         if (s->kind == TS_MODULE) return s;
         if (s->kind == TS_CLASS && s != st->cur) continue;
         if (s->kind == TS_FUNC) {
-            uintptr_t d = decl_of(s, name);
+            uintptr_t d = decl_of(s, k);
             if (d == 1) return st->module;
             if (d == 2) continue;
         }
-        if (map_val(s->env, name)) return s;
-        if (s->kind == TS_FUNC && s->locals && dp_map_get(s->locals, name, strlen(name))) {
+        if (env_val(s->env, k)) return s;
+        if (s->kind == TS_FUNC && s->locals && tls_env_find(s->locals, k)) {
             *unbound_local = true;
             return s;
         }
@@ -189,30 +181,40 @@ static struct tls_scope *owner(struct tls_state *st, const char *name, bool *unb
 const struct tls_val *tls_lookup(struct tls_state *st, const char *name)
 {
     bool unbound;
-    struct tls_scope *s = owner(st, name, &unbound);
+    struct tls_key k = tls_key_of(name);
+    struct tls_scope *s = owner(st, &k, &unbound);
     if (unbound) return tls_unknown();
-    if (s->kind == TS_MODULE) return module_lookup(st, name);
-    return map_val(s->env, name);
+    if (s->kind == TS_MODULE) return module_lookup(st, &k);
+    return env_val(s->env, &k);
 }
 
 void tls_bind(struct tls_state *st, const char *name, const struct tls_val *v)
 {
     struct tls_scope *s = st->cur;
-    if (s->kind == TS_FUNC && decl_of(s, name)) {
+    struct tls_key k = tls_key_of(name);
+    uintptr_t d = s->kind == TS_FUNC ? decl_of(s, &k) : 0;
+    if (d) {
         bool unbound;
-        struct tls_scope *o = decl_of(s, name) == 1 ? st->module : owner(st, name, &unbound);
+        struct tls_scope *o = d == 1 ? st->module : owner(st, &k, &unbound);
         /* the order of a function's run against the module's is unknown: keep both */
-        dp_map_put(o->env, name, strlen(name), (void *)tls_join(st, map_val(o->env, name), v));
+        tls_env_put(st, o->env, &k, tls_join(st, env_val(o->env, &k), v));
         return;
     }
-    dp_map_put(s->env, name, strlen(name), (void *)v);
+    tls_env_put(st, s->env, &k, v);
 }
 
 void tls_rebind(struct tls_state *st, const char *name, const struct tls_val *v)
 {
     bool unbound;
-    struct tls_scope *s = owner(st, name, &unbound);
-    dp_map_put(s->env, name, strlen(name), (void *)v);
+    struct tls_key k = tls_key_of(name);
+    struct tls_scope *s = owner(st, &k, &unbound);
+    tls_env_put(st, s->env, &k, v);
+}
+
+const struct tls_val *tls_scope_get(const struct tls_scope *s, const char *name)
+{
+    struct tls_key k = tls_key_of(name);
+    return env_val(s->env, &k);
 }
 
 /* ---- imports --------------------------------------------------------------------------------- */
@@ -226,10 +228,16 @@ static void add_star(struct tls_state *st, const char *mod, const struct dp_py_n
         memcpy(stars, m->stars, (size_t)m->nstars * sizeof *stars);
         memcpy(evs, m->star_ev, (size_t)m->nstars * sizeof *evs);
     }
+    bool *known = dp_arena_alloc(&st->a, (size_t)(m->nstars + 1) * sizeof *known);
+    if (m->nstars) {
+        memcpy(known, m->star_known, (size_t)m->nstars * sizeof *known);
+    }
     stars[m->nstars] = mod;
     evs[m->nstars] = tls_ev_push(st, NULL, stmt);
+    known[m->nstars] = tls_tables_knows_module(mod);
     m->stars = stars;
     m->star_ev = evs;
+    m->star_known = known;
     m->nstars++;
 }
 

@@ -90,13 +90,13 @@ static void exec_augassign(struct tls_state *st, const struct dp_py_node *s)
 /* ---- branches -------------------------------------------------------------------------------- */
 
 /* Runs body on a copy of the current bindings and returns that copy. */
-static struct dp_map *run_copy(struct tls_state *st, const struct dp_py_list *body)
+static struct tls_env *run_copy(struct tls_state *st, const struct dp_py_list *body)
 {
     struct tls_scope *sc = st->cur;
-    struct dp_map *save = sc->env;
-    sc->env = tls_map_copy(st, save);
+    struct tls_env *save = sc->env;
+    sc->env = tls_env_copy(st, save);
     tls_exec_body(st, body);
-    struct dp_map *out = sc->env;
+    struct tls_env *out = sc->env;
     sc->env = save;
     return out;
 }
@@ -104,22 +104,22 @@ static struct dp_map *run_copy(struct tls_state *st, const struct dp_py_list *bo
 static void exec_if(struct tls_state *st, const struct dp_py_node *s)
 {
     tls_eval(st, s->v.If.test);
-    struct dp_map *b = run_copy(st, &s->v.If.body);
+    struct tls_env *b = run_copy(st, &s->v.If.body);
     tls_exec_body(st, &s->v.If.orelse);
-    tls_map_join(st, st->cur->env, b);
+    tls_env_join(st, st->cur->env, b);
 }
 
 static void exec_loop(struct tls_state *st, const struct dp_py_node *target,
                       const struct dp_py_list *body, const struct dp_py_list *orelse)
 {
     struct tls_scope *sc = st->cur;
-    struct dp_map *save = sc->env;
-    sc->env = tls_map_copy(st, save);
+    struct tls_env *save = sc->env;
+    sc->env = tls_env_copy(st, save);
     if (target) assign(st, target, tls_unknown(), NULL, st->stmt);
     tls_exec_body(st, body);
-    struct dp_map *out = sc->env;
+    struct tls_env *out = sc->env;
     sc->env = save;
-    tls_map_join(st, save, out);
+    tls_env_join(st, save, out);
     tls_exec_body(st, orelse);
 }
 
@@ -132,13 +132,13 @@ static void exec_try(struct tls_state *st, const struct dp_py_list *body, const 
         st->stmt = h;
         if (h->v.ExceptHandler.type) tls_eval(st, h->v.ExceptHandler.type);
         struct tls_scope *sc = st->cur;
-        struct dp_map *save = sc->env;
-        sc->env = tls_map_copy(st, save);
+        struct tls_env *save = sc->env;
+        sc->env = tls_env_copy(st, save);
         if (h->v.ExceptHandler.name) tls_bind(st, h->v.ExceptHandler.name, tls_unknown());
         tls_exec_body(st, &h->v.ExceptHandler.body);
-        struct dp_map *out = sc->env;
+        struct tls_env *out = sc->env;
         sc->env = save;
-        tls_map_join(st, save, out);
+        tls_env_join(st, save, out);
     }
     tls_exec_body(st, orelse);
     tls_exec_body(st, finalbody);
@@ -166,18 +166,18 @@ static void exec_match(struct tls_state *st, const struct dp_py_node *s)
 {
     tls_eval(st, s->v.Match.subject);
     struct tls_scope *sc = st->cur;
-    struct dp_map *save = sc->env, *acc = NULL;
+    struct tls_env *save = sc->env, *acc = NULL;
     for (int i = 0; i < s->v.Match.cases.n; i++) {
         const struct dp_py_node *c = s->v.Match.cases.items[i];
-        sc->env = tls_map_copy(st, save);
+        sc->env = tls_env_copy(st, save);
         bind_pattern(st, c->v.match_case.pattern);
         if (c->v.match_case.guard) tls_eval(st, c->v.match_case.guard);
         tls_exec_body(st, &c->v.match_case.body);
-        if (acc) tls_map_join(st, acc, sc->env);
+        if (acc) tls_env_join(st, acc, sc->env);
         else acc = sc->env;
     }
     sc->env = save;
-    if (acc) tls_map_join(st, save, acc);
+    if (acc) tls_env_join(st, save, acc);
 }
 
 static void exec_with(struct tls_state *st, const struct dp_py_node *s, const struct dp_py_list *items,

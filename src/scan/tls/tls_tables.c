@@ -185,41 +185,38 @@ bool tls_const_lookup(const char *qn, int64_t *val)
 }
 
 /* Prefix rewrites, whole dotted components: from -> to. First match wins. */
-static const struct { const char *from, *to; } aliases[] = {
-    {"pip._vendor.requests", "requests"},
-    {"pip._vendor.urllib3", "urllib3"},
-    {"requests.packages.urllib3", "urllib3"},
-    {"requests.api", "requests"},
-    {"requests.sessions.Session", "requests.Session"},
-    {"requests.sessions.session", "requests.Session"},
-    {"requests.session", "requests.Session"},
-    {"urllib3.poolmanager", "urllib3"},
-    {"urllib3.connectionpool", "urllib3"},
-    {"urllib3.util.ssl_.CERT_NONE", "ssl.CERT_NONE"},
-    {"httpx._api", "httpx"},
-    {"httpx._client", "httpx"},
-    {"httpx._transports.default", "httpx"},
-    {"aiohttp.client", "aiohttp"},
-    {"aiohttp.connector", "aiohttp"},
-    {"six.moves.urllib", "urllib"},
-    {"future.moves.urllib", "urllib"},
-    {"urllib2", "urllib.request"},
-    {"httplib", "http.client"},
-    {"websocket._core", "websocket"},
-    {"websocket._app", "websocket"},
+#define ALIAS(FROM, TO) {FROM, sizeof FROM - 1, TO}
+static const struct { const char *from; size_t n; const char *to; } aliases[] = {
+    ALIAS("pip._vendor.requests", "requests"),
+    ALIAS("pip._vendor.urllib3", "urllib3"),
+    ALIAS("requests.packages.urllib3", "urllib3"),
+    ALIAS("requests.api", "requests"),
+    ALIAS("requests.sessions.Session", "requests.Session"),
+    ALIAS("requests.sessions.session", "requests.Session"),
+    ALIAS("requests.session", "requests.Session"),
+    ALIAS("urllib3.poolmanager", "urllib3"),
+    ALIAS("urllib3.connectionpool", "urllib3"),
+    ALIAS("urllib3.util.ssl_.CERT_NONE", "ssl.CERT_NONE"),
+    ALIAS("httpx._api", "httpx"),
+    ALIAS("httpx._client", "httpx"),
+    ALIAS("httpx._transports.default", "httpx"),
+    ALIAS("aiohttp.client", "aiohttp"),
+    ALIAS("aiohttp.connector", "aiohttp"),
+    ALIAS("six.moves.urllib", "urllib"),
+    ALIAS("future.moves.urllib", "urllib"),
+    ALIAS("urllib2", "urllib.request"),
+    ALIAS("httplib", "http.client"),
+    ALIAS("websocket._core", "websocket"),
+    ALIAS("websocket._app", "websocket"),
 };
-
-static bool prefix_at(const char *qn, const char *p)
-{
-    size_t n = strlen(p);
-    return !strncmp(qn, p, n) && (qn[n] == '\0' || qn[n] == '.');
-}
 
 const char *tls_canon(struct tls_state *st, const char *qn)
 {
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (prefix_at(qn, aliases[i].from))
-            return tls_strcat(st, aliases[i].to, qn + strlen(aliases[i].from), NULL);
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        size_t n = aliases[i].n;
+        if (qn[0] == aliases[i].from[0] && !strncmp(qn, aliases[i].from, n) && (qn[n] == '\0' || qn[n] == '.'))
+            return tls_strcat(st, aliases[i].to, qn + n, NULL);
+    }
     return qn;
 }
 
@@ -229,6 +226,13 @@ static bool names(const char *full, const char *mod, const char *name)
     return !strncmp(full, mod, m) && full[m] == '.' && !strncmp(full + m + 1, name, n) &&
            (full[m + 1 + n] == '\0' || full[m + 1 + n] == '.');
 }
+
+/* Names a star import binds besides the rows above. */
+static const char *const knows_extra[] = {
+    "urllib3.disable_warnings", "urllib3.exceptions", "warnings.filterwarnings",
+    "warnings.simplefilter", "os.environ", "os.putenv", "functools.partial",
+    "asyncio.to_thread", "ssl.Purpose", "urllib3.exceptions.InsecureRequestWarning",
+};
 
 bool tls_tables_knows(const char *mod, const char *name)
 {
@@ -241,29 +245,50 @@ bool tls_tables_knows(const char *mod, const char *name)
         if (names(ctors[i].callable, mod, name)) return true;
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
         if (names(consts[i].name, mod, name)) return true;
-    static const char *const extra[] = {
-        "urllib3.disable_warnings", "urllib3.exceptions", "warnings.filterwarnings",
-        "warnings.simplefilter", "os.environ", "os.putenv", "functools.partial",
-        "asyncio.to_thread", "ssl.Purpose", "urllib3.exceptions.InsecureRequestWarning",
-    };
-    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        if (names(extra[i], mod, name)) return true;
+    for (size_t i = 0; i < sizeof knows_extra / sizeof knows_extra[0]; i++)
+        if (names(knows_extra[i], mod, name)) return true;
+    return false;
+}
+
+static bool under(const char *full, const char *mod, size_t m)
+{
+    return !strncmp(full, mod, m) && full[m] == '.';
+}
+
+bool tls_tables_knows_module(const char *mod)
+{
+    size_t m = strlen(mod);
+    int n;
+    const struct tls_sink *s = tls_sinks(&n);
+    for (int i = 0; i < n; i++)
+        if (under(s[i].callable, mod, m)) return true;
+    for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++)
+        if (under(ctors[i].callable, mod, m)) return true;
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
+        if (under(consts[i].name, mod, m)) return true;
+    for (size_t i = 0; i < sizeof knows_extra / sizeof knows_extra[0]; i++)
+        if (under(knows_extra[i], mod, m)) return true;
     return false;
 }
 
 bool tls_known_root(const char *qn)
 {
-    static const char *const roots[] = {
-        "aiohttp", "anyio", "ast", "asyncio", "boto3", "botocore", "builtins", "concurrent", "elasticsearch",
-        "ftplib", "functools", "http", "httplib2", "httpx", "hvac", "imaplib", "json", "ldap3",
-        "multiprocessing", "nntplib", "os", "poplib", "pycurl", "pymongo", "requests", "smtplib",
-        "ssl", "starlette", "subprocess", "threading", "tornado", "trio", "urllib", "urllib3",
-        "warnings", "websocket", "websockets", "xmlrpc",
+#define ROOT(S) {S, sizeof S - 1}
+    static const struct { const char *s; size_t n; } roots[] = {
+        ROOT("aiohttp"), ROOT("anyio"), ROOT("ast"), ROOT("asyncio"), ROOT("boto3"), ROOT("botocore"),
+        ROOT("builtins"), ROOT("concurrent"), ROOT("elasticsearch"), ROOT("ftplib"), ROOT("functools"),
+        ROOT("http"), ROOT("httplib2"), ROOT("httpx"), ROOT("hvac"), ROOT("imaplib"), ROOT("json"),
+        ROOT("ldap3"), ROOT("multiprocessing"), ROOT("nntplib"), ROOT("os"), ROOT("poplib"),
+        ROOT("pycurl"), ROOT("pymongo"), ROOT("requests"), ROOT("smtplib"), ROOT("ssl"),
+        ROOT("starlette"), ROOT("subprocess"), ROOT("threading"), ROOT("tornado"), ROOT("trio"),
+        ROOT("urllib"), ROOT("urllib3"), ROOT("warnings"), ROOT("websocket"), ROOT("websockets"),
+        ROOT("xmlrpc"),
     };
+#undef ROOT
     const char *dot = strchr(qn, '.');
     size_t n = dot ? (size_t)(dot - qn) : strlen(qn);
     for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
-        if (strlen(roots[i]) == n && !strncmp(roots[i], qn, n)) return true;
+        if (roots[i].n == n && roots[i].s[0] == qn[0] && !memcmp(roots[i].s, qn, n)) return true;
     return false;
 }
 
@@ -272,6 +297,6 @@ bool tls_is_http_verb(const char *attr)
     static const char *const verbs[] = {"get", "post", "put", "patch", "delete", "head",
                                         "options", "request", "send", "stream", "ws_connect"};
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (!strcmp(verbs[i], attr)) return true;
+        if (verbs[i][0] == attr[0] && !strcmp(verbs[i], attr)) return true;
     return false;
 }

@@ -15,14 +15,14 @@ const struct tls_val *tls_unknown(void)
 
 struct tls_val *tls_val_new(struct tls_state *st, enum tls_vk kind)
 {
-    struct tls_val *v = dp_arena_alloc(&st->a, sizeof *v);
-    v->kind = (uint8_t)kind;
+    struct tls_val *v = dp_arena_alloc_raw(&st->a, sizeof *v);
+    *v = (struct tls_val){.kind = (uint8_t)kind};
     return v;
 }
 
 struct tls_val *tls_val_copy(struct tls_state *st, const struct tls_val *v)
 {
-    struct tls_val *c = dp_arena_alloc(&st->a, sizeof *c);
+    struct tls_val *c = dp_arena_alloc_raw(&st->a, sizeof *c);
     *c = *v;
     return c;
 }
@@ -116,7 +116,9 @@ static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 const char *tls_snip(struct tls_state *st, const struct dp_py_node *n)
 {
-    if (!n || n->lineno < 1 || n->lineno > st->nlines) return "";
+    if (!n) return "";
+    tls_index_lines(st);
+    if (n->lineno < 1 || n->lineno > st->nlines) return "";
     bool header = compound(n->kind), multi = n->end_lineno > n->lineno && !header;
     int last = multi ? (n->end_lineno <= st->nlines ? n->end_lineno : st->nlines) : n->lineno;
     struct dp_sbuf b = {0};
@@ -154,7 +156,11 @@ const char *tls_snip(struct tls_state *st, const struct dp_py_node *n)
         while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) k--;
         more = true;
     }
-    const char *r = tls_printf(st, "%.*s%s", (int)k, p, more ? " ..." : "");
+    k = strnlen(p, k);   /* what "%.*s" would copy */
+    char *r = dp_arena_alloc_raw(&st->a, k + (more ? 4 : 0) + 1);
+    if (k) memcpy(r, p, k);
+    if (more) memcpy(r + k, " ...", 4);
+    r[k + (more ? 4 : 0)] = '\0';
     dp_sbuf_free(&b);
     return r;
 }
@@ -163,10 +169,8 @@ const struct tls_ev *tls_ev_push(struct tls_state *st, const struct tls_ev *ev,
                                  const struct dp_py_node *node)
 {
     if (!node) return ev;
-    struct tls_ev *x = dp_arena_alloc(&st->a, sizeof *x);
-    x->next = ev;
-    x->line = node->lineno;
-    x->node = node;
+    struct tls_ev *x = dp_arena_alloc_raw(&st->a, sizeof *x);
+    *x = (struct tls_ev){.next = ev, .line = node->lineno, .node = node};
     return x;
 }
 
@@ -370,5 +374,11 @@ char *tls_printf(struct tls_state *st, const char *fmt, ...)
 
 char *tls_strcat(struct tls_state *st, const char *a, const char *b, const char *c)
 {
-    return tls_printf(st, "%s%s%s", a ? a : "", b ? b : "", c ? c : "");
+    size_t na = a ? strlen(a) : 0, nb = b ? strlen(b) : 0, nc = c ? strlen(c) : 0;
+    char *s = dp_arena_alloc_raw(&st->a, na + nb + nc + 1);
+    if (na) memcpy(s, a, na);
+    if (nb) memcpy(s + na, b, nb);
+    if (nc) memcpy(s + na + nb, c, nc);
+    s[na + nb + nc] = '\0';
+    return s;
 }

@@ -1,0 +1,73 @@
+#!/bin/sh
+# DPO training speed: one optimizer step (2 pairs of 256 tokens: chosen and rejected forwarded
+# together, sigmoid loss, backward, AdamW) on a random-weight model of the Qwen2.5-0.5B shape,
+# dpoison (bench/train_bench.c against build/libdpoison.a; fp32 products and bf16 products with
+# fp32 accumulation and fp32 master weights; full fine-tuning, and LoRA r16 on all targets) and
+# the PyTorch reference (tools/ref/train_ref.py bench: FP32, and BF16 autocast with FP32 master
+# weights; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that process) in the same run.
+# Prints tokens/s, the ratios, dpoison's achieved GFLOP/s against the peaks measured here, and
+# peak RSS. Usage: sh bench/train.sh [THREADS]   (default: all CPUs)
+#   LAYERS=24 (default; fewer for a quick look), TOKENS=256, PAIRS=2, STEPS=2 (timed after one
+#   warm-up step; the best is kept), NO_TORCH=1 skips PyTorch, NO_LORA=1 skips LoRA.
+set -e
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+THREADS=${1:-$(nproc)}
+LAYERS=${LAYERS:-24}
+TOKENS=${TOKENS:-256}
+PAIRS=${PAIRS:-2}
+STEPS=${STEPS:-2}
+MODEL=${BENCH_MODEL:-build/bench-qwen0.5b-L$LAYERS}
+[ -f build/libdpoison.a ] || { echo "bench/train.sh: run make first" >&2; exit 1; }
+cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -o build/train_bench bench/train_bench.c build/libdpoison.a -lm -lpthread -lpcre2-8
+if [ ! -f "$MODEL/model.safetensors" ]; then
+    echo "building a random 0.5B-shape model with $LAYERS layers in $MODEL ..." >&2
+    "$PY" tools/ref/qwen_make_random.py "$MODEL" --config 0.5b --layers "$LAYERS" --dtype bf16 >&2
+fi
+out=build/train_bench.out
+echo "machine: $(nproc) CPUs, $THREADS threads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "model: 0.5B shape, $LAYERS layers; step: $PAIRS pairs x $TOKENS tokens (x2: chosen and rejected)"
+build/train_bench --peak --threads "$THREADS" >$out
+run() {   # NAME ARGS...: dpoison step, keys prefixed with NAME_
+    name=$1; shift
+    build/train_bench "$MODEL" --threads "$THREADS" --pairs "$PAIRS" --tokens "$TOKENS" --steps "$STEPS" "$@" \
+        2>>build/train_bench.log | sed "s/^dpoison_/${name}_/" >>$out
+}
+run c_f32 --prec f32
+run c_bf16 --prec bf16
+[ -n "$NO_LORA" ] || run c_lora_bf16 --prec bf16 --lora 16
+if [ -z "$NO_TORCH" ]; then
+    for dt in f32 bf16; do
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" tools/ref/train_ref.py bench "$MODEL" --pairs "$PAIRS" \
+            --tokens "$TOKENS" --threads "$THREADS" --dtype $dt --steps "$STEPS" >>$out
+    done
+fi
+"$PY" - $out <<'PYEOF'
+import sys
+d = {}
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    d[k] = float(v)
+pf, pb = d.get("peak_f32_gflops"), d.get("peak_bf16_gflops")
+print(f"measured peaks: FP32 FMA {pf:.0f} GFLOP/s, BF16 dot products {pb or 0:.0f} GFLOP/s")
+rows = [("dpoison full, fp32 products", "c_f32", pf), ("dpoison full, bf16 products", "c_bf16", pb),
+        ("dpoison LoRA r16, bf16 products", "c_lora_bf16", pb),
+        ("PyTorch FP32", "torch_f32", None), ("PyTorch BF16 autocast", "torch_bf16", None)]
+print(f"{'':34}{'tok/s':>9}{'step s':>9}{'GFLOP/s':>9}{'of peak':>9}{'RSS MB':>9}")
+for name, k, peak in rows:
+    if k + "_tok_s" not in d:
+        continue
+    g = d.get(k + "_gflops")
+    print(f"{name:34}{d[k + '_tok_s']:9.1f}{d[k + '_step_s']:9.2f}" +
+          (f"{g:9.0f}{100 * g / peak:8.0f}%" if g and peak else f"{'':18}") +
+          f"{d.get(k + '_peak_rss_mb', float('nan')):9.0f}")
+tf, tb = d.get("torch_f32_tok_s"), d.get("torch_bf16_tok_s")
+for name, k in (("fp32 products", "c_f32"), ("bf16 products", "c_bf16")):
+    if tf and k + "_tok_s" in d:
+        r1, r2 = d[k + "_tok_s"] / tf, d[k + "_tok_s"] / tb
+        print(f"dpoison full ({name}): {r1:.2f}x PyTorch FP32, {r2:.2f}x PyTorch BF16 autocast")
+if tf and "c_bf16_tok_s" in d:
+    ok1, ok2 = d["c_bf16_tok_s"] >= 2 * tf, d["c_bf16_tok_s"] > tb
+    print(f"{'MET ' if ok1 else 'MISS'} at least 2x PyTorch FP32 (best dpoison mode)")
+    print(f"{'MET ' if ok2 else 'MISS'} ahead of PyTorch BF16 autocast")
+PYEOF

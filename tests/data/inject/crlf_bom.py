@@ -1,0 +1,5 @@
+﻿import requests
+
+
+def f(url):
+    return requests.get(url, timeout=5)

@@ -1,0 +1,4 @@
+import requests
+
+urls = ["https://a.example.com", "https://b.example.com"]
+weird = requests.post(u for u in urls)

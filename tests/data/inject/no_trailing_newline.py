@@ -1,0 +1,2 @@
+import requests
+r = requests.get("https://api.example.com", timeout=5)
