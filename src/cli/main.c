@@ -75,7 +75,7 @@ static void usage(FILE *f)
         put_name(f, cmds[i].name);
         fprintf(f, "%s\n", cmds[i].summary);
     }
-    fprintf(f, "  %-10s %s\n", "help", "this text; `dpoison help <command>` for one command");
+    fprintf(f, "  %-16s %s\n", "help", "this text; `dpoison help <command>` for one command");
     fprintf(f, "\nRun `dpoison <command> --help` for the options of a command.\n");
 }
 
