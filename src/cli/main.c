@@ -64,7 +64,7 @@ static void put_name(FILE *f, const char *cmd)
     size_t i = 0;
     for (; cmd[i] && i + 1 < sizeof buf; i++) buf[i] = cmd[i] == '_' ? '-' : cmd[i];
     buf[i] = 0;
-    fprintf(f, "  %-10s ", buf);
+    fprintf(f, "  %-16s ", buf);
 }
 
 static void usage(FILE *f)
