@@ -43,11 +43,14 @@ dp = {}
 for j in sorted({1, 2, ncpu}):
     dp[j] = timed([dpoison, "scan", "-r", lib, "-f", "json", "--profile", "bandit", "-j", str(j)], 5)
 dp_all = timed([dpoison, "scan", "-r", lib, "-f", "json"], 5)
+dp_all1 = timed([dpoison, "scan", "-r", lib, "-f", "json", "-j", "1"], 5)
 print(f"tree: {lib}: {len(files)} files, {mb:.1f} MB; {ncpu} CPUs, load average {load}")
 for j, (t, c) in dp.items():
     print(f"dpoison scan --profile bandit -j {j}: {t*1000:7.1f} ms wall {c*1000:7.1f} ms CPU"
           f"  {len(files)/t:8.0f} files/s  {mb/t:6.1f} MB/s")
 print(f"dpoison scan (default profile, DP TLS pass too), {ncpu} threads: {dp_all[0]*1000:.1f} ms wall")
+print(f"dpoison scan (default profile) -j 1: {dp_all1[0]*1000:7.1f} ms wall {dp_all1[1]*1000:7.1f} ms CPU"
+      f"  ({dp_all1[1]/dp[1][1]:.2f}x the bandit profile's CPU time)")
 best = min(dp.values())
 if run_bandit and shutil.which("bandit"):
     tb, cb = timed(["bandit", "-r", lib, "-f", "json", "-q"], 1)
