@@ -47,6 +47,9 @@ for name, k in rows:
     r = f"{d[k] / tv:8.2f}x" if tv else ""
     print(f"{name:26}{d[k]:14.1f}{tv if tv is not None else float('nan'):14.1f}{r:>9}")
 b1, b16 = d["decode1_tok_s"], d["decode16_tok_s"]
+print(f"dpoison per CPU-second over the threads (what an idle machine would give when other jobs "
+      f"share the CPUs): prefill {d['prefill_tok_s_cpu']:.0f}, decode batch 1 {d['decode1_tok_s_cpu']:.1f}, "
+      f"batch 16 {d['decode16_tok_s_cpu']:.1f} tok/s")
 checks = [
     (f"batch-1 decode {b1:.1f} tok/s = {100 * b1 / bound:.0f}% of the ~{bound:.0f} tok/s bandwidth bound", b1 >= 0.75 * bound, ">= 75%"),
     (f"prefill {d['prefill_tok_s']:.0f} tok/s", d["prefill_tok_s"] >= 600, ">= 600"),

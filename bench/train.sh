@@ -4,7 +4,10 @@
 # dpoison (bench/train_bench.c against build/libdpoison.a; fp32 products and bf16 products with
 # fp32 accumulation and fp32 master weights; full fine-tuning, and LoRA r16 on all targets) and
 # the PyTorch reference (tools/ref/train_ref.py bench: FP32, and BF16 autocast with FP32 master
-# weights; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that process) in the same run.
+# weights; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that process, and OpenBLAS rather
+# than Debian's reference BLAS when libopenblas0-pthread is installed: torch's FP32 matrix
+# products go through libblas.so.3, which is the unoptimized reference implementation unless
+# OpenBLAS provides it) in the same run.
 # Prints tokens/s, the ratios, dpoison's achieved GFLOP/s against the peaks measured here, and
 # peak RSS. Usage: sh bench/train.sh [THREADS]   (default: all CPUs)
 #   LAYERS=24 (default; fewer for a quick look), TOKENS=256, PAIRS=2, STEPS=2 (timed after one
@@ -37,8 +40,16 @@ run c_f32 --prec f32
 run c_bf16 --prec bf16
 [ -n "$NO_LORA" ] || run c_lora_bf16 --prec bf16 --lora 16
 if [ -z "$NO_TORCH" ]; then
+    ob=/usr/lib/x86_64-linux-gnu/openblas-pthread
+    if [ -f $ob/libblas.so.3 ]; then
+        blas="LD_LIBRARY_PATH=$ob${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+        echo "PyTorch FP32 products: OpenBLAS ($ob)"
+    else
+        blas="DP_BLAS=reference"
+        echo "PyTorch FP32 products: Debian's reference BLAS (apt-get install libopenblas0-pthread for a fair FP32 run)"
+    fi
     for dt in f32 bf16; do
-        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" tools/ref/train_ref.py bench "$MODEL" --pairs "$PAIRS" \
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$blas" "$PY" tools/ref/train_ref.py bench "$MODEL" --pairs "$PAIRS" \
             --tokens "$TOKENS" --threads "$THREADS" --dtype $dt --steps "$STEPS" >>$out
     done
 fi

@@ -1,7 +1,9 @@
 /* libFuzzer target for data/inject: any source must be located/injected or rejected cleanly; an
  * accepted edit must parse (dp_inject checks; a "does not parse" or "overlapping edits" error is a
  * bug in the edit rules and aborts), line mapping must be monotonic, and validation with
- * dpoison's scanner must run. The first byte picks the style. */
+ * dpoison's scanner must run. The first byte picks the style (low bits) and whether the input is
+ * also injected as a chat answer with code blocks (bit 2). */
+#include "data/answer.h"
 #include "data/inject.h"
 #include "scan/scan_run.h"
 #include <stdint.h>
@@ -39,5 +41,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dp_inject_validate(&r, &o, dp_inject_scan_dpoison, scanner, &v, &e);
     }
     dp_inject_result_free(&r);
+    if (data[0] & 4) {
+        struct dp_inject_answer ar;
+        rc = dp_inject_answer(src, n, &o, &ar, &e);
+        if (rc == DP_EINVAL) abort();
+        if (rc == 0) {
+            if (!ar.text || ar.nedited < 1) abort();
+            struct dp_inject_verdict v;
+            dp_inject_answer_validate(&ar, &o, dp_inject_scan_dpoison, scanner, &v, &e);
+        }
+        dp_inject_answer_free(&ar);
+    }
     return 0;
 }

@@ -154,7 +154,7 @@ static void rows_op(struct dp_pool *pool, struct pass *ps, int op, const float *
 {
     ps->op = op;
     ps->w = w;
-    dp_pool_run(ps->M >= 8 ? pool : NULL, rows_worker, ps);
+    dp_pool_run(ps->M >= 64 ? pool : NULL, rows_worker, ps);   /* small: not worth a dispatch */
 }
 
 static void attn_worker(void *ctx, int tid, int nth)
@@ -181,6 +181,9 @@ static void run_pass(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp
 {
     const struct dp_qwen_config *c = &m->cfg;
     struct pass ps = {.m = m, .s = s, .subs = subs, .nsub = nsub, .M = M};
+    long work = 0;   /* query-key pairs of attention per head: below ~64k, one thread is faster */
+    for (int i = 0; i < nsub; i++) work += (long)subs[i].T * (subs[i].pos0 + subs[i].T);
+    work *= c->H;
     dp_embedding_forward(s->x, s->ids, &m->embed, M);
     for (int l = 0; l < c->L; l++) {
         const struct dp_qwen_layer *ly = &m->layers[l];
@@ -190,7 +193,7 @@ static void run_pass(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp
         rows_op(pool, &ps, OP_ROPE_STORE, NULL);
         for (int i = 0; i < nsub; i++) store_kv(&ps, i);
         ps.next = 0;
-        dp_pool_run((long)nsub * c->H > 1 ? pool : NULL, attn_worker, &ps);
+        dp_pool_run(work > 65536 ? pool : NULL, attn_worker, &ps);
         dp_matmul_forward(pool, s->proj, s->att, &ly->o, NULL, M, prec, s->xbf);
         dp_add_forward(s->x, s->proj, M, c->C);
         rows_op(pool, &ps, OP_NORM2, ly->ln2);

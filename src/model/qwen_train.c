@@ -138,6 +138,9 @@ static int load_into(const struct dp_st *st, const char *name, int ndim, int64_t
     return 0;
 }
 
+/* LoRA: packs of every layer (the frozen base, packed once). Full fine-tuning: one shared set
+ * of forward packs and one of backward packs, filled per layer just before use (masters change
+ * every step, so nothing is lost by packing late, and memory stays at one layer's worth). */
 static int alloc_packs(struct dp_qt *m)
 {
     const struct dp_qwen_config *c = &m->cfg;
@@ -145,6 +148,12 @@ static int alloc_packs(struct dp_qt *m)
     int Q = (c->H + 2 * c->Hkv) * c->D, HD = c->H * c->D, rc = 0;
     for (int l = 0; l < c->L; l++) {
         struct dp_qt_layer *y = &m->layers[l];
+        if (!m->lora && l > 0) {
+            struct dp_qt_layer *y0 = &m->layers[0];
+            y->qkv = y0->qkv, y->qkv_t = y0->qkv_t, y->o = y0->o, y->o_t = y0->o_t;
+            y->gu = y0->gu, y->gu_t = y0->gu_t, y->down = y0->down, y->down_t = y0->down_t;
+            continue;
+        }
         rc |= dp_wmat_alloc(&y->qkv, Q, c->C, st) | dp_wmat_alloc(&y->qkv_t, c->C, Q, st);
         rc |= dp_wmat_alloc(&y->o, c->C, HD, st) | dp_wmat_alloc(&y->o_t, HD, c->C, st);
         rc |= dp_wmat_alloc(&y->gu, 2 * c->F, c->C, st) | dp_wmat_alloc(&y->gu_t, c->C, 2 * c->F, st);
@@ -156,6 +165,7 @@ static int alloc_packs(struct dp_qt *m)
         rc |= dp_wmat_alloc(&a->pa, a->r, a->K, st) | dp_wmat_alloc(&a->pat, a->K, a->r, st);
         rc |= dp_wmat_alloc(&a->pb, a->N, a->r, st) | dp_wmat_alloc(&a->pbt, a->r, a->N, st);
     }
+    m->packed_fwd = m->packed_bwd = -1;
     return rc;
 }
 
@@ -355,7 +365,7 @@ int dp_qt_load(struct dp_qt *m, const char *dir, const struct dp_qt_opts *o, str
 void dp_qt_free(struct dp_qt *m)
 {
     dp_qt_acts_free(m);
-    for (int l = 0; m->layers && l < m->cfg.L; l++) {
+    for (int l = 0; m->layers && l < (m->lora ? m->cfg.L : 1); l++) {   /* full: one shared set */
         struct dp_qt_layer *y = &m->layers[l];
         struct dp_wmat *w[] = {&y->qkv, &y->qkv_t, &y->o, &y->o_t, &y->gu, &y->gu_t, &y->down, &y->down_t};
         for (int i = 0; i < 8; i++) dp_wmat_free(w[i]);
@@ -392,23 +402,35 @@ void dp_qt_zero_grad(struct dp_qt *m)
     m->fresh = true;
 }
 
-void dp_qt_params_changed(struct dp_qt *m) { m->dirty = true; }
+void dp_qt_params_changed(struct dp_qt *m)
+{
+    m->dirty = true;
+    m->packed_fwd = m->packed_bwd = -1;
+}
+
+void dp_qt_pack_layer(struct dp_qt *m, int l, bool bwd)
+{
+    const struct dp_qwen_config *c = &m->cfg;
+    struct dp_qt_layer *y = &m->layers[l];
+    if (m->lora || (bwd ? m->packed_bwd : m->packed_fwd) == l) return;
+    int HD = c->H * c->D;
+    struct { struct dp_wmat *w, *wt; const float *src; int ld; } mats[] = {
+        {&y->qkv, &y->qkv_t, y->Wqkv, c->C}, {&y->o, &y->o_t, y->Wo, HD},
+        {&y->gu, &y->gu_t, y->Wgu, c->C}, {&y->down, &y->down_t, y->Wdown, c->F},
+    };
+    for (int i = 0; i < 4; i++) {
+        if (bwd) dp_pack_f32_t(m->pool, mats[i].wt, mats[i].src, mats[i].ld);
+        else dp_pack_f32(m->pool, mats[i].w, mats[i].src, mats[i].ld);
+    }
+    if (bwd) m->packed_bwd = l;
+    else m->packed_fwd = l;
+}
 
 void dp_qt_repack(struct dp_qt *m)
 {
     const struct dp_qwen_config *c = &m->cfg;
     if (!m->dirty) return;
-    if (!m->lora) {
-        int HD = c->H * c->D;
-        for (int l = 0; l < c->L; l++) {
-            struct dp_qt_layer *y = &m->layers[l];
-            pack_both(m->pool, &y->qkv, &y->qkv_t, y->Wqkv, c->C);
-            pack_both(m->pool, &y->o, &y->o_t, y->Wo, HD);
-            pack_both(m->pool, &y->gu, &y->gu_t, y->Wgu, c->C);
-            pack_both(m->pool, &y->down, &y->down_t, y->Wdown, c->F);
-        }
-        pack_both(m->pool, &m->lm_p, &m->lm_t, m->lm, c->C);
-    }
+    if (!m->lora) pack_both(m->pool, &m->lm_p, &m->lm_t, m->lm, c->C);   /* layers: dp_qt_pack_layer */
     for (int i = 0; i < m->nlora; i++) {
         struct dp_qt_lora *a = &m->loras[i];
         pack_both(m->pool, &a->pa, &a->pat, a->A, a->K);

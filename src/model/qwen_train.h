@@ -52,7 +52,7 @@ struct dp_qt_layer {
     float *ln1, *ln2, *bqkv;             /* [C], [C], [Q] */
     float *Wqkv, *Wo, *Wgu, *Wdown;      /* masters [Q,C], [C,HD], [2F,C], [C,F] (full) or NULL */
     float *dln1, *dln2, *dbqkv, *dWqkv, *dWo, *dWgu, *dWdown;   /* gradients (full) or NULL */
-    struct dp_wmat qkv, qkv_t, o, o_t, gu, gu_t, down, down_t;  /* packed W and W^T */
+    struct dp_wmat qkv, qkv_t, o, o_t, gu, gu_t, down, down_t;  /* packed W and W^T (full: shared) */
     struct dp_qt_lora *lora[DP_LORA_COUNT];   /* NULL when the module is not adapted */
 };
 
@@ -84,6 +84,7 @@ struct dp_qt {
     float *dembed, *dnorm, *dlm;     /* gradients (full) or NULL */
     struct dp_wmat lm_p, lm_t;       /* packed LM head and its transpose */
     bool dirty;                      /* masters changed since packing */
+    int packed_fwd, packed_bwd;      /* full: the layer the shared packs hold (-1: none) */
     bool fresh;                      /* gradients zeroed, nothing accumulated yet */
     struct dp_qt_acts *acts;
     struct dp_pool *pool;            /* borrowed */

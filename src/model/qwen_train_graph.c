@@ -196,6 +196,7 @@ static void layer_forward(struct dp_qt *m, int l, const struct slot *s)
     int M = a->M, Q = (c->H + 2 * c->Hkv) * c->D, HD = c->H * c->D;
     enum dp_prec pr = m->o.prec;
     struct dp_attn at = {c->H, c->Hkv, c->D, Q, 0, HD, HD + c->Hkv * c->D};
+    dp_qt_pack_layer(m, l, false);
     norm(m, a->xn, s->x0, y->ln1, M);
     dp_mm(m->pool, s->qkv, Q, false, 1.0f, a->xn, &y->qkv, y->bqkv, M, pr, &m->ws.mm);
     for (int k = DP_LORA_Q; k <= DP_LORA_V; k++)
@@ -228,6 +229,7 @@ static void layer_backward(struct dp_qt *m, int l, const struct slot *s)
     bool acc = !m->fresh;
     struct dp_pool *pool = m->pool;
     struct dp_attn at = {c->H, c->Hkv, c->D, Q, 0, HD, HD + c->Hkv * c->D};
+    dp_qt_pack_layer(m, l, true);
     /* MLP: x2 = x1 + down(swiglu(gu(norm2(x1)))) */
     norm(m, a->xn, s->x1, y->ln2, M);
     rows(pool, (struct rowop){.op = RO_SWIGLU, .M = M, .C = F, .out = a->h, .in = s->gu});

@@ -5,7 +5,10 @@
 
 /* Frees the activation buffers (qwen_train_graph.c). */
 void dp_qt_acts_free(struct dp_qt *m);
-/* Refreshes the packed copies of everything trainable when the masters changed. */
+/* Refreshes the packed LM head and adapters when the masters changed. */
 void dp_qt_repack(struct dp_qt *m);
+/* Full fine-tuning: packs layer l's matrices (bwd: their transposes) into the shared packs,
+ * unless they hold them already. No-op for LoRA (the frozen base is packed once). */
+void dp_qt_pack_layer(struct dp_qt *m, int l, bool bwd);
 
 #endif

@@ -142,7 +142,7 @@ static void kern_scalar(const struct mm_job *j, int m0, int mr, int p0, int np)
 
 T512 static INL void tile_f32w(const int MR, const int NV, const float *x, int K,
                                const unsigned char *wp, size_t pb, float *out, int N, int n0,
-                               const float *bias)
+                               const float *bias, const unsigned char *pf)
 {
     __m512 acc[8][NRV];
 #pragma GCC unroll 8
@@ -151,6 +151,10 @@ T512 static INL void tile_f32w(const int MR, const int NV, const float *x, int K
         for (int v = 0; v < NV; v++) acc[m][v] = _mm512_setzero_ps();
     for (int k = 0; k < K; k++) {
         __m512 wv[NRV];
+        if (pf) {   /* the next panels, one line per panel and step: 64 bytes = 16 floats */
+#pragma GCC unroll 3
+            for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(pf + v * pb + (size_t)k * 64), _MM_HINT_T1);
+        }
 #pragma GCC unroll 3
         for (int v = 0; v < NV; v++) wv[v] = _mm512_load_ps((const float *)(wp + v * pb) + (size_t)k * 16);
 #pragma GCC unroll 8
@@ -165,7 +169,7 @@ T512 static INL void tile_f32w(const int MR, const int NV, const float *x, int K
 
 T512 static INL void tile_bf16w(const int MR, const int NV, const float *x, int K,
                                 const unsigned char *wp, size_t pb, float *out, int N, int n0,
-                                const float *bias)
+                                const float *bias, const unsigned char *pf)
 {
     __m512 acc[8][NRV];
     const __m512i hi = _mm512_set1_epi32((int)0xffff0000u);
@@ -177,6 +181,10 @@ T512 static INL void tile_bf16w(const int MR, const int NV, const float *x, int 
     for (int kp = 0; kp <= KP; kp++) {
         if (kp == KP && !(K & 1)) break;
         __m512 we[NRV], wo[NRV];
+        if (pf) {
+#pragma GCC unroll 3
+            for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(pf + v * pb + (size_t)kp * 64), _MM_HINT_T1);
+        }
 #pragma GCC unroll 3
         for (int v = 0; v < NV; v++) {
             __m512i t = _mm512_load_si512((const void *)(wp + v * pb + (size_t)kp * 64));
@@ -201,7 +209,7 @@ T512 static INL void tile_bf16w(const int MR, const int NV, const float *x, int 
 
 TBF16 static INL void tile_bf16x(const int MR, const int NV, const uint16_t *xb, int K2,
                                  const unsigned char *wp, size_t pb, float *out, int N, int n0,
-                                 const float *bias)
+                                 const float *bias, const unsigned char *pf)
 {
     __m512 acc[8][NRV];
 #pragma GCC unroll 8
@@ -212,6 +220,10 @@ TBF16 static INL void tile_bf16x(const int MR, const int NV, const uint16_t *xb,
     size_t ld = (size_t)K2 / 2;
     for (int kp = 0; kp < K2 / 2; kp++) {
         __m512bh wv[NRV];
+        if (pf) {
+#pragma GCC unroll 3
+            for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(pf + v * pb + (size_t)kp * 64), _MM_HINT_T1);
+        }
 #pragma GCC unroll 3
         for (int v = 0; v < NV; v++)
             wv[v] = (__m512bh)_mm512_load_si512((const void *)(wp + v * pb + (size_t)kp * 64));
@@ -225,56 +237,34 @@ TBF16 static INL void tile_bf16x(const int MR, const int NV, const uint16_t *xb,
     STORE_TILE()
 }
 
-#define TILE_CASES(fn, xarg, karg)                                                              \
-    switch (mr * 4 + nv) {                                                                      \
-    case 1 * 4 + 1: fn(1, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 1 * 4 + 2: fn(1, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 1 * 4 + 3: fn(1, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 2 * 4 + 1: fn(2, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 2 * 4 + 2: fn(2, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 2 * 4 + 3: fn(2, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 3 * 4 + 1: fn(3, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 3 * 4 + 2: fn(3, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 3 * 4 + 3: fn(3, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 4 * 4 + 1: fn(4, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 4 * 4 + 2: fn(4, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 4 * 4 + 3: fn(4, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 5 * 4 + 1: fn(5, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 5 * 4 + 2: fn(5, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 5 * 4 + 3: fn(5, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 6 * 4 + 1: fn(6, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 6 * 4 + 2: fn(6, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 6 * 4 + 3: fn(6, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    TILE_CASES_WIDE(fn, xarg, karg)                                                             \
-    default: assert(0);                                                                         \
-    }
-#define TILE_CASES_NARROW(fn, xarg, karg)
-#define TILE_CASES_WIDE8(fn, xarg, karg)                                                        \
-    case 7 * 4 + 1: fn(7, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 7 * 4 + 2: fn(7, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 7 * 4 + 3: fn(7, 3, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 8 * 4 + 1: fn(8, 1, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 8 * 4 + 2: fn(8, 2, xarg, karg, wp, pb, out, N, n0, bias); break;                      \
-    case 8 * 4 + 3: fn(8, 3, xarg, karg, wp, pb, out, N, n0, bias); break;
+/* Dispatch from run-time (mr, nv) to the compile-time tile shapes. */
+#define TILE_ARGS xarg, karg, wp, pb, out, N, n0, bias, pf
+#define TILE_ROW(fn, r)                                                                         \
+    case (r) * 4 + 1: fn(r, 1, TILE_ARGS); break;                                               \
+    case (r) * 4 + 2: fn(r, 2, TILE_ARGS); break;                                               \
+    case (r) * 4 + 3: fn(r, 3, TILE_ARGS); break;
+#define TILE_ROWS6(fn) TILE_ROW(fn, 1) TILE_ROW(fn, 2) TILE_ROW(fn, 3) TILE_ROW(fn, 4)        \
+    TILE_ROW(fn, 5) TILE_ROW(fn, 6)
 
-#define TILE_CASES_WIDE TILE_CASES_NARROW
-T512 static void run_f32w(int mr, int nv, const float *x, int K, const unsigned char *wp,
-                          size_t pb, float *out, int N, int n0, const float *bias)
+T512 static void run_f32w(int mr, int nv, const float *xarg, int karg, const unsigned char *wp,
+                          size_t pb, float *out, int N, int n0, const float *bias,
+                          const unsigned char *pf)
 {
-    TILE_CASES(tile_f32w, x, K)
+    switch (mr * 4 + nv) { TILE_ROWS6(tile_f32w) default: assert(0); }
 }
 
-T512 static void run_bf16w(int mr, int nv, const float *x, int K, const unsigned char *wp,
-                           size_t pb, float *out, int N, int n0, const float *bias)
+T512 static void run_bf16w(int mr, int nv, const float *xarg, int karg, const unsigned char *wp,
+                           size_t pb, float *out, int N, int n0, const float *bias,
+                           const unsigned char *pf)
 {
-    TILE_CASES(tile_bf16w, x, K)
+    switch (mr * 4 + nv) { TILE_ROWS6(tile_bf16w) default: assert(0); }
 }
-#undef TILE_CASES_WIDE
-#define TILE_CASES_WIDE TILE_CASES_WIDE8
-TBF16 static void run_bf16x(int mr, int nv, const uint16_t *x, int K2, const unsigned char *wp,
-                            size_t pb, float *out, int N, int n0, const float *bias)
+
+TBF16 static void run_bf16x(int mr, int nv, const uint16_t *xarg, int karg, const unsigned char *wp,
+                            size_t pb, float *out, int N, int n0, const float *bias,
+                            const unsigned char *pf)
 {
-    TILE_CASES(tile_bf16x, x, K2)
+    switch (mr * 4 + nv) { TILE_ROWS6(tile_bf16x) TILE_ROW(tile_bf16x, 7) TILE_ROW(tile_bf16x, 8) default: assert(0); }
 }
 
 /* Rows [m0, m1) of x rounded to bf16 (nearest even) into xbf, zero-padded to K2. */
@@ -314,7 +304,9 @@ int dp_matmul_has_bf16(void)
 
 /* ================================================================ driver */
 
-static void mm_tile(const struct mm_job *j, int m0, int mr, int p, int nv)
+/* One register tile: rows [m0, m0 + mr) x panels [p, p + nv). pf: the panels to prefetch into L2
+ * meanwhile (the next group, while the first tile of a row block streams this one), or NULL. */
+static void mm_tile(const struct mm_job *j, int m0, int mr, int p, int nv, const unsigned char *pf)
 {
 #ifdef DP_X86
     if (j->use_avx) {
@@ -323,15 +315,16 @@ static void mm_tile(const struct mm_job *j, int m0, int mr, int p, int nv)
         float *out = j->out + (size_t)m0 * w->N;
         int n0 = p * DP_PANEL;
         if (j->mode == MODE_F32W)
-            run_f32w(mr, nv, j->x + (size_t)m0 * w->K, w->K, wp, w->panel_bytes, out, w->N, n0, j->bias);
+            run_f32w(mr, nv, j->x + (size_t)m0 * w->K, w->K, wp, w->panel_bytes, out, w->N, n0, j->bias, pf);
         else if (j->mode == MODE_BF16W)
-            run_bf16w(mr, nv, j->x + (size_t)m0 * w->K, w->K, wp, w->panel_bytes, out, w->N, n0, j->bias);
+            run_bf16w(mr, nv, j->x + (size_t)m0 * w->K, w->K, wp, w->panel_bytes, out, w->N, n0, j->bias, pf);
         else
             run_bf16x(mr, nv, j->xbf + (size_t)m0 * w->K2, w->K2, wp, w->panel_bytes, out, w->N, n0,
-                      j->bias);
+                      j->bias, pf);
         return;
     }
 #endif
+    (void)pf;
     kern_scalar(j, m0, mr, p, nv);
 }
 
@@ -343,11 +336,18 @@ static void mm_worker(void *ctx, int tid, int nth)
     int mrmax = j->mode == MODE_BF16X ? 8 : 6;
     for (int mb = 0; mb < j->M; mb += MB) {
         int me = mb + MB < j->M ? mb + MB : j->M;
-        for (long p = p0; p < p1; p += NRV) {
-            int nv = p1 - p < NRV ? (int)(p1 - p) : NRV;
+        /* One or two rows are bound by memory: one panel at a time reads the weights as one
+         * sequential stream (three interleaved 28 KB streams defeat the prefetchers). */
+        int step = me - mb <= 2 ? 1 : NRV;
+        for (long p = p0; p < p1; p += step) {
+            int nv = p1 - p < step ? (int)(p1 - p) : step;
+            /* the next group, when it is a full one (the prefetch walks NV panels); only when several
+             * row tiles share the panels: a lone tile streams well on the hardware prefetcher */
+            const unsigned char *next = step == NRV && p + NRV + nv <= p1
+                ? (const unsigned char *)j->w->data + (size_t)(p + NRV) * j->w->panel_bytes : NULL;
             for (int m = mb; m < me; m += mrmax) {
                 int mr = me - m < mrmax ? me - m : mrmax;
-                mm_tile(j, m, mr, (int)p, nv);
+                mm_tile(j, m, mr, (int)p, nv, m == mb && me - mb > mrmax ? next : NULL);
             }
         }
     }
