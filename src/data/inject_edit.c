@@ -226,20 +226,17 @@ void inj_module_lines(struct inj *st, const char *lines, bool expect)
 
 /* ---- applying ------------------------------------------------------------------------------- */
 
-static int edit_cmp(const void *x, const void *y)
-{
-    const struct dp_inject_edit *a = x, *b = y;
-    if (a->at != b->at) return a->at < b->at ? -1 : 1;
-    return a->unit < b->unit ? -1 : a->unit > b->unit;
-}
-
 int inj_apply(struct inj *st, char **out, size_t *outlen, struct dp_error *e)
 {
     struct inj_edit_list *l = &st->ed;
-    /* Stable by creation order within an offset: number them, then sort by (at, order). */
-    for (int i = 0; i < l->n; i++) l->v[i].unit = l->v[i].unit * 4096 + i;
-    qsort(l->v, (size_t)l->n, sizeof *l->v, edit_cmp);
-    for (int i = 0; i < l->n; i++) l->v[i].unit /= 4096;
+    /* Stable insertion sort by offset: edits at one offset stay in the order they were made
+     * (`import ssl` before the definitions that use it). There are only a few per answer. */
+    for (int i = 1; i < l->n; i++) {
+        struct dp_inject_edit x = l->v[i];
+        int j = i;
+        while (j > 0 && l->v[j - 1].at > x.at) { l->v[j] = l->v[j - 1]; j--; }
+        l->v[j] = x;
+    }
     struct dp_sbuf b = {0};
     size_t pos = 0;
     for (int i = 0; i < l->n; i++) {
