@@ -48,6 +48,11 @@ static const char *const kw_strs[] = {
     "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
     "while", "with", "yield", "", "match", "case", "type", "_",
 };
+static const unsigned char kw_len[] = {   /* strlen of each kw_strs entry */
+    0, 5, 4, 4, 3, 2, 6, 5, 5, 5, 5, 8, 3, 3, 4, 4, 6, 7, 3, 4, 6, 2, 6, 2, 2, 6, 8, 3, 2, 4, 5, 6,
+    3, 5, 4, 5, 0, 5, 4, 4, 1,
+};
+_Static_assert(sizeof kw_len == sizeof kw_strs / sizeof kw_strs[0], "one length per keyword");
 
 const char *dp_py_op_str(int op) { return op > 0 && op < DP_PY_OP_COUNT ? op_strs[op] : "?"; }
 const char *dp_py_kw_str(int kw) { return kw > 0 && kw <= DP_PY_KW__ ? kw_strs[kw] : ""; }
@@ -69,7 +74,7 @@ static int kw_lookup(const char *p, size_t n)
     };
     if (n < 1 || n > 8) return DP_PY_KW_NONE;
     int k = by_hash[((unsigned char)p[0] * 13u + (unsigned char)p[n - 1] * 3u + (unsigned)n) % 128u];
-    return k && strncmp(kw_strs[k], p, n) == 0 && kw_strs[k][n] == 0 ? k : DP_PY_KW_NONE;
+    return k && kw_len[k] == n && memcmp(kw_strs[k], p, n) == 0 ? k : DP_PY_KW_NONE;
 }
 
 int dp_py_char_col(const struct dp_py_lexer_out *lx, int line, uint32_t off)
@@ -166,6 +171,11 @@ static bool is_id_char(unsigned char c) { return cclass[c] != 0; }
 static bool utf8_problem(const unsigned char *s, size_t n, size_t *at, size_t *len, const char **why)
 {
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;   /* eight ASCII bytes at once */
+            continue;
+        }
         unsigned char c = s[i];
         if (c < 0x80) { i++; continue; }
         size_t need = c < 0xC2 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF5 ? 3 : 0;
