@@ -143,8 +143,8 @@ static inline __attribute__((always_inline)) void push_tok(struct lx *x, int typ
     }
     t->line = x->cur_line;
     t->col = (int)(start - x->ls[x->cur_line]);
-    /* only strings (and NEWLINE) can end on another line */
-    t->end_line = type == DP_PY_TOK_STRING || type == DP_PY_TOK_NEWLINE ? (end > start ? line_of(x, end - 1) : t->line) : t->line;
+    /* only strings can end on another line (a NEWLINE's '\n' is on its own line) */
+    t->end_line = type == DP_PY_TOK_STRING ? line_of(x, end - 1) : t->line;
     t->end_col = (int)(end - x->ls[t->end_line]);
 }
 
@@ -750,11 +750,10 @@ static int normalize(struct dp_arena *a, const char *src, size_t n, const char *
     if (r) return r;
     o->src = d;
     o->len = k;
-    int lines = 1;
-    for (const char *q = d; (q = memchr(q, '\n', (size_t)(d + k - q))) != NULL; q++) lines++;
-    uint32_t *ls = dp_arena_alloc(a, (size_t)(lines + 2) * sizeof *ls);
+    /* one pass; room for a line per byte is reserved but only the pages used are touched */
+    uint32_t *ls = dp_arena_alloc_raw(a, (k + 3) * sizeof *ls);
     int L = 1;
-    ls[1] = 0;
+    ls[0] = ls[1] = 0;
     for (const char *q = d; (q = memchr(q, '\n', (size_t)(d + k - q))) != NULL; q++)
         ls[++L] = (uint32_t)(q - d + 1);
     o->line_start = ls;
