@@ -25,18 +25,6 @@ void *pp_error_at(struct pp *p, int line, int col_byte, const char *cls, const c
     return NULL;
 }
 
-void *pp_error_col(struct pp *p, int line, int col1, const char *cls, const char *fmt, ...)
-{
-    if (p->failed) return NULL;
-    p->failed = true;
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    dp_error_set(p->e, DP_ESYNTAX, p->path, line, col1, "%s: %s", cls, msg);
-    return NULL;
-}
 
 void *pp_error_tok(struct pp *p, const struct dp_py_tok *t, const char *fmt, ...)
 {

@@ -54,7 +54,6 @@ static inline struct dp_py_tok *pp_prev(struct pp *p) { return &p->t[p->pos > 0 
 void *pp_error_tok(struct pp *p, const struct dp_py_tok *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *pp_error_node(struct pp *p, const struct dp_py_node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *pp_error_at(struct pp *p, int line, int col_byte, const char *cls, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void *pp_error_col(struct pp *p, int line, int col1, const char *cls, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void *pp_syntax_error(struct pp *p);
 void *pp_error_far(struct pp *p, const char *msg);     /* msg at the furthest token read */
 bool pp_starts_expr(struct pp *p);                     /* can the current token start an expression? */

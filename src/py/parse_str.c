@@ -64,7 +64,7 @@ static void str_error(struct fs *f, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    pp_error_col(f->p, f->tok->end_line, f->tok->end_col + 1, "SyntaxError", "%s", msg);
+    pp_error_at(f->p, f->tok->end_line, f->tok->end_col, "SyntaxError", "%s", msg);
 }
 
 /* Appends literal text s[i..j) (escapes decoded unless raw). */
