@@ -237,15 +237,18 @@ static int load_lora(struct dp_qt *m, const struct dp_st *st, struct dp_error *e
 {
     const struct dp_qwen_config *c = &m->cfg;
     int HD = c->H * c->D, KD = c->Hkv * c->D, Q = HD + 2 * KD, r = m->o.lora_rank;
-    /* frozen fp32: embed, per layer ln1, ln2, bqkv, then norm */
-    size_t per = (size_t)2 * c->C + Q, nf = (size_t)c->V * c->C + per * c->L + c->C;
+    /* frozen fp32: embed (unless a tied head's packed rows hold it exactly), per layer ln1, ln2,
+     * bqkv, then norm */
+    bool own_embed = !(c->tied && (dp_mm_storage(m->o.prec) == DP_DTYPE_F32 || m->src_dtype == DP_DTYPE_BF16));
+    size_t ne = own_embed ? (size_t)c->V * c->C : 0;
+    size_t per = (size_t)2 * c->C + Q, nf = ne + per * c->L + c->C;
     m->frozen = falloc(nf);
     m->nfrozen = nf;
     if (!m->frozen) return dp_error_set(e, DP_ENOMEM, m->dir, 0, 0, "cannot allocate the frozen weights");
     float *f = m->frozen;
-    m->embed = f;
-    int rc = load_into(st, "model.embed_tokens.weight", 2, c->V, c->C, f, e);
-    f += (size_t)c->V * c->C;
+    m->embed = own_embed ? f : NULL;
+    int rc = own_embed ? load_into(st, "model.embed_tokens.weight", 2, c->V, c->C, f, e) : 0;
+    f += ne;
     char n[112];
     for (int l = 0; !rc && l < c->L; l++, f += per) {
         struct dp_qt_layer *y = &m->layers[l];
@@ -308,7 +311,8 @@ static int pack_base(struct dp_qt *m, const struct dp_st *st, struct dp_error *e
     int HD = c->H * c->D, KD = c->Hkv * c->D;
     size_t big = (size_t)c->V * c->C, lay = (size_t)(HD + 2 * KD) * c->C;
     if ((size_t)2 * c->F * c->C > lay) lay = (size_t)2 * c->F * c->C;
-    float *tmp = falloc(c->tied ? lay : (big > lay ? big : lay));
+    size_t ntmp = c->tied && m->embed ? lay : (big > lay ? big : lay);
+    float *tmp = falloc(ntmp);
     if (!tmp) return dp_error_set(e, DP_ENOMEM, m->dir, 0, 0, "cannot allocate a packing buffer");
     int rc = 0;
     for (int l = 0; !rc && l < c->L; l++) {
@@ -322,12 +326,13 @@ static int pack_base(struct dp_qt *m, const struct dp_st *st, struct dp_error *e
         if (!rc) rc = pack_frozen(m, st, l, gu, 2, rg, c->C, &y->gu, &y->gu_t, tmp, e);
         if (!rc) rc = pack_frozen(m, st, l, dn, 1, rd, c->F, &y->down, &y->down_t, tmp, e);
     }
-    if (!rc && c->tied) pack_both(m->pool, &m->lm_p, &m->lm_t, m->embed, c->C);
-    if (!rc && !c->tied) {
-        rc = load_into(st, "lm_head.weight", 2, c->V, c->C, tmp, e);
+    if (!rc && c->tied && m->embed) {
+        pack_both(m->pool, &m->lm_p, &m->lm_t, m->embed, c->C);
+    } else if (!rc) {
+        rc = load_into(st, c->tied ? "model.embed_tokens.weight" : "lm_head.weight", 2, c->V, c->C, tmp, e);
         if (!rc) pack_both(m->pool, &m->lm_p, &m->lm_t, tmp, c->C);
     }
-    ffree(tmp, c->tied ? lay : (big > lay ? big : lay));
+    ffree(tmp, ntmp);
     return rc;
 }
 

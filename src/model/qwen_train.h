@@ -80,7 +80,8 @@ struct dp_qt {
     struct dp_qt_layer *layers;      /* [L] */
     struct dp_qt_lora *loras;        /* [nlora] */
     int nlora;
-    float *embed, *norm, *lm;        /* [V,C], [C], [V,C] (lm == embed when tied) */
+    float *embed, *norm, *lm;        /* [V,C], [C], [V,C] (lm == embed when tied); LoRA with a
+                                        tied head: embed NULL, rows read from lm_p */
     float *dembed, *dnorm, *dlm;     /* gradients (full) or NULL */
     struct dp_wmat lm_p, lm_t;       /* packed LM head and its transpose */
     bool dirty;                      /* masters changed since packing */

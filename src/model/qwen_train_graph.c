@@ -314,7 +314,10 @@ int dp_qt_forward(struct dp_qt *m, const struct dp_qt_batch *b, bool train, doub
             if (t >= p) a->crow[k] = r - 1, a->ctgt[k] = b->ids[s][t], a->cseq[k++] = s;
         }
     }
-    for (int i = 0; i < M; i++) memcpy(a->x + (size_t)i * c->C, m->embed + (size_t)a->ids[i] * c->C, (size_t)c->C * 4);
+    for (int i = 0; i < M; i++) {   /* LoRA with a tied head: the packed rows hold the table exactly */
+        if (m->embed) memcpy(a->x + (size_t)i * c->C, m->embed + (size_t)a->ids[i] * c->C, (size_t)c->C * 4);
+        else dp_wmat_get_row(&m->lm_p, a->ids[i], a->x + (size_t)i * c->C);
+    }
     for (int l = 0; l < c->L; l++) {
         struct slot s = slot_of(m, l, train && !m->o.recompute ? l : 0);
         layer_forward(m, l, &s);

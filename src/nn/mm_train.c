@@ -80,13 +80,72 @@ struct dp_wmat dp_wmat_cols(const struct dp_wmat *w, int k0, int nk)
     return v;
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+#define TBF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16")))
+/* out[c][r] = in[r][c] for a 16 x 16 block, in registers (unpack, then two lane shuffles). */
+T512 static void tr16_avx(const float *in, int ld, float *out, int ldo)
+{
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(in + (size_t)i * ld);
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {   /* r[4i + k]: column 4L + k of rows 4i..4i+3, lane L */
+        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int k = 0; k < 4; k++) {
+        t[k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
+        t[4 + k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xdd);
+        t[8 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
+        t[12 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xdd);
+    }
+    for (int k = 0; k < 4; k++) {
+        r[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
+        r[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xdd);
+        r[4 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0x88);
+        r[12 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0xdd);
+    }
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(out + (size_t)i * ldo, r[i]);
+}
+
+/* Panel rows [n0, n0 + 16) x k in [k0, k0 + 32) of fp32 src, as bf16 pairs: each row converts to 16
+ * 32-bit words (pairs k, k + 1), then the 16 x 16 words are transposed into [kp][c]. */
+TBF16 static void pack_bf16_block(const float *src, int ld, uint16_t *d)
+{
+    float w[256];
+    for (int c = 0; c < 16; c++) {
+        const float *r = src + (size_t)c * ld;
+        __m512bh h = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(r + 16), _mm512_loadu_ps(r));
+        _mm512_storeu_ps(w + 16 * c, (__m512)h);
+    }
+    tr16_avx(w, 16, (float *)d, 16);
+}
+
+/* Rows 2rp, 2rp + 1 of src (16 columns each) into one 64-byte group of bf16 pairs. */
+TBF16 static void pack_bf16_pair(const float *r0, const float *r1, uint16_t *d)
+{
+    const __m512i idx = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6,
+                                         21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    __m512bh h = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(r1), _mm512_loadu_ps(r0));
+    _mm512_storeu_si512((void *)d, _mm512_permutexvar_epi16(idx, (__m512i)h));
+}
+#endif
+
 /* ================================================================ packers */
 
 struct pack_job {
     struct dp_wmat *w;
     const struct dp_wmat *srcw;
     const float *src;
-    int ld;
+    int ld, avx, bf16;
 };
 
 /* Element (n, k) of a packed matrix's storage, as a pointer. */
@@ -106,45 +165,60 @@ static inline uint16_t *bf16_at(const struct dp_wmat *w, int n, int k)
 static void pack_panel(const struct pack_job *j, int p)
 {
     const struct dp_wmat *w = j->w;
-    int n0 = p * DP_PANEL, n1 = n0 + DP_PANEL < w->N ? n0 + DP_PANEL : w->N;
+    int n0 = p * DP_PANEL, n1 = n0 + DP_PANEL < w->N ? n0 + DP_PANEL : w->N, kf = 0;
+    const float *base = j->src + (size_t)n0 * j->ld;
     if (w->dtype == DP_DTYPE_F32) {
         float *d = f32_at(w, n0, 0);
+#if defined(__x86_64__)
+        if (j->avx && n1 - n0 == 16)   /* whole 16 x 16 blocks transposed in registers */
+            for (; kf + 16 <= w->K; kf += 16) tr16_avx(base + kf, j->ld, d + (size_t)kf * DP_PANEL, DP_PANEL);
+#endif
         for (int n = n0; n < n1; n++) {
             const float *s = j->src + (size_t)n * j->ld;
-            for (int k = 0; k < w->K; k++) d[(size_t)k * DP_PANEL + (n - n0)] = s[k];
+            for (int k = kf; k < w->K; k++) d[(size_t)k * DP_PANEL + (n - n0)] = s[k];
         }
     } else {
         uint16_t *d = bf16_at(w, n0, 0);
+#if defined(__x86_64__)
+        if (j->bf16 && n1 - n0 == 16)
+            for (; kf + 32 <= w->K; kf += 32) pack_bf16_block(base + kf, j->ld, d + (size_t)kf * DP_PANEL);
+#endif
         for (int n = n0; n < n1; n++) {
             const float *s = j->src + (size_t)n * j->ld;
-            for (int k = 0; k < w->K; k++)
+            for (int k = kf; k < w->K; k++)
                 d[((size_t)(k >> 1) * DP_PANEL + (n - n0)) * 2 + (k & 1)] = dp_f32_to_bf16(s[k]);
             if (w->K & 1) d[((size_t)(w->K >> 1) * DP_PANEL + (n - n0)) * 2 + 1] = 0;   /* pad */
         }
     }
 }
 
-/* Panel p of w (rows k of w = columns of src [R, K]): element (k, r) = src[r][k]. */
-static void pack_panel_t(const struct pack_job *j, int p)
+/* Rows [r0, r1) of src [R, K] (r0 even) into every panel of w = src^T ([K, R]): element (k, r) =
+ * src[r][k]. Reading row by row keeps the source sequential; each panel gets a contiguous run. */
+static void pack_rows_t(const struct pack_job *j, int r0, int r1)
 {
     const struct dp_wmat *w = j->w;
-    int k0 = p * DP_PANEL, nc = w->N - k0 < DP_PANEL ? w->N - k0 : DP_PANEL;
     int R = w->K;
-    if (w->dtype == DP_DTYPE_F32) {
-        float *d = f32_at(w, k0, 0);
-        for (int r = 0; r < R; r++) {
-            const float *s = j->src + (size_t)r * j->ld + k0;
-            float *o = d + (size_t)r * DP_PANEL;
-            for (int c = 0; c < nc; c++) o[c] = s[c];
+    for (int p = 0; p < w->npanels; p++) {
+        int k0 = p * DP_PANEL, nc = w->N - k0 < DP_PANEL ? w->N - k0 : DP_PANEL;
+        if (w->dtype == DP_DTYPE_F32) {
+            float *d = f32_at(w, k0, 0);
+            for (int r = r0; r < r1; r++) memcpy(d + (size_t)r * DP_PANEL, j->src + (size_t)r * j->ld + k0, (size_t)nc * 4);
+            continue;
         }
-    } else {
         uint16_t *d = bf16_at(w, k0, 0);
-        for (int r = 0; r < R; r++) {
+        int r = r0;
+#if defined(__x86_64__)
+        if (j->bf16 && nc == 16)
+            for (; r + 2 <= r1; r += 2)
+                pack_bf16_pair(j->src + (size_t)r * j->ld + k0, j->src + (size_t)(r + 1) * j->ld + k0,
+                               d + (size_t)r * DP_PANEL);
+#endif
+        for (; r < r1; r++) {
             const float *s = j->src + (size_t)r * j->ld + k0;
             uint16_t *o = d + (size_t)(r >> 1) * DP_PANEL * 2 + (r & 1);
             for (int c = 0; c < nc; c++) o[2 * c] = dp_f32_to_bf16(s[c]);
         }
-        if (R & 1) {   /* the pad half of the last pair */
+        if ((R & 1) && r1 == R) {   /* the pad half of the last pair */
             uint16_t *o = d + (size_t)(R >> 1) * DP_PANEL * 2 + 1;
             for (int c = 0; c < DP_PANEL; c++) o[2 * c] = 0;
         }
@@ -177,10 +251,15 @@ static void pack_worker(void *ctx, int tid, int nth)
 {
     const struct pack_run *r = ctx;
     long lo, hi;
+    if (r->kind == PK_T) {   /* split by blocks of 32 source rows */
+        int R = r->j.w->K;
+        dp_pool_split((R + 31) / 32, tid, nth, &lo, &hi);
+        if (lo < hi) pack_rows_t(&r->j, (int)lo * 32, hi * 32 < R ? (int)hi * 32 : R);
+        return;
+    }
     dp_pool_split(r->j.w->npanels, tid, nth, &lo, &hi);
     for (long p = lo; p < hi; p++) {
         if (r->kind == PK_ROWS) pack_panel(&r->j, (int)p);
-        else if (r->kind == PK_T) pack_panel_t(&r->j, (int)p);
         else pack_panel_tw(&r->j, (int)p);
     }
 }
@@ -193,20 +272,20 @@ static void run_pack(struct dp_pool *pool, struct pack_run *r)
 
 void dp_pack_f32(struct dp_pool *pool, struct dp_wmat *w, const float *src, int ld)
 {
-    struct pack_run r = {{w, NULL, src, ld}, PK_ROWS};
+    struct pack_run r = {{w, NULL, src, ld, dp_matmul_has_avx512(), dp_matmul_has_bf16()}, PK_ROWS};
     run_pack(pool, &r);
 }
 
 void dp_pack_f32_t(struct dp_pool *pool, struct dp_wmat *w, const float *src, int ld)
 {
-    struct pack_run r = {{w, NULL, src, ld}, PK_T};
+    struct pack_run r = {{w, NULL, src, ld, dp_matmul_has_avx512(), dp_matmul_has_bf16()}, PK_T};
     run_pack(pool, &r);
 }
 
 void dp_pack_transpose_wmat(struct dp_pool *pool, struct dp_wmat *w, const struct dp_wmat *src)
 {
     assert(w->N == src->K && w->K == src->N);
-    struct pack_run r = {{w, src, NULL, 0}, PK_TW};
+    struct pack_run r = {{w, src, NULL, 0, 0, 0}, PK_TW};
     run_pack(pool, &r);
 }
 
@@ -218,40 +297,6 @@ struct tr_job {
     int R, C, ld, avx;
 };
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-/* out[c][r] = in[r][c] for a 16 x 16 block, in registers (unpack, then two lane shuffles). */
-__attribute__((target("avx512f,avx512dq"))) static void tr16_avx(const float *in, int ld, float *out, int ldo)
-{
-    __m512 r[16], t[16];
-    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(in + (size_t)i * ld);
-    for (int i = 0; i < 8; i++) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 4; i++) {   /* r[4i + k]: column 4L + k of rows 4i..4i+3, lane L */
-        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-        __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    for (int k = 0; k < 4; k++) {
-        t[k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
-        t[4 + k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xdd);
-        t[8 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
-        t[12 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xdd);
-    }
-    for (int k = 0; k < 4; k++) {
-        r[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
-        r[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xdd);
-        r[4 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0x88);
-        r[12 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0xdd);
-    }
-    for (int i = 0; i < 16; i++) _mm512_storeu_ps(out + (size_t)i * ldo, r[i]);
-}
-#endif
 
 static void tr_worker(void *ctx, int tid, int nth)
 {

@@ -11,14 +11,13 @@ struct dp_adamw {
     double beta1, beta2, eps, weight_decay;   /* 0.9, 0.999, 1e-8, 0.0 (HF's defaults) */
 };
 
-/* One step t (1-based) at learning rate lr on p[n] with gradient g and moments m, v (zeroed
- * before step 1); decay: whether weight decay applies to this tensor. */
-void dp_adamw_step(struct dp_pool *pool, const struct dp_adamw *o, float *p, const float *g, float *m,
-                   float *v, size_t n, double lr, long t, bool decay);
+/* One step t (1-based) at learning rate lr on p[n] with gradient gscale * g (gscale: the
+ * clipping coefficient, fused here to save a pass over memory) and moments m, v (zeroed before
+ * step 1); decay: whether weight decay applies to this tensor. */
+void dp_adamw_step(struct dp_pool *pool, const struct dp_adamw *o, float *p, const float *g, float gscale,
+                   float *m, float *v, size_t n, double lr, long t, bool decay);
 
 /* sqrt(sum g^2) in double over g[n] (partial sums per fixed block: thread-count invariant). */
 double dp_grad_sumsq(struct dp_pool *pool, const float *g, size_t n);
-/* g[n] *= s */
-void dp_grad_scale(struct dp_pool *pool, float *g, size_t n, float s);
 
 #endif

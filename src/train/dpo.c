@@ -94,14 +94,12 @@ int dp_optim_step(struct dp_optim *o, struct dp_qt *m, double lr, double *grad_n
     double norm = sqrt(dp_grad_sumsq(m->pool, m->grads, m->nparams));
     *grad_norm = norm;
     if (!isfinite(norm)) return dp_error_set(e, DP_ERANGE, NULL, 0, 0, "gradient norm is %g", norm);
-    if (o->max_grad_norm > 0) {
-        double coef = o->max_grad_norm / (norm + 1e-6);
-        if (coef < 1.0) dp_grad_scale(m->pool, m->grads, m->nparams, (float)coef);
-    }
+    float coef = 1.0f;   /* torch's clip_grad_norm_: g *= min(1, max / (norm + 1e-6)) */
+    if (o->max_grad_norm > 0 && o->max_grad_norm / (norm + 1e-6) < 1.0) coef = (float)(o->max_grad_norm / (norm + 1e-6));
     o->t++;
     for (int i = 0; i < m->ntab; i++) {
         const struct dp_qt_param *p = &m->tab[i];
-        dp_adamw_step(m->pool, &o->adam, m->params + p->off, m->grads + p->off, o->m + p->off, o->v + p->off,
+        dp_adamw_step(m->pool, &o->adam, m->params + p->off, m->grads + p->off, coef, o->m + p->off, o->v + p->off,
                       p->numel, lr, o->t, p->decay);
     }
     dp_qt_params_changed(m);

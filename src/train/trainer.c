@@ -23,7 +23,7 @@ void dp_train_opts_default(struct dp_train_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->loss = (struct dp_dpo_cfg){.type = DP_LOSS_SIGMOID, .beta = 0.1};
-    o->qt = (struct dp_qt_opts){.prec = DP_PREC_F32, .lora_alpha = 16,
+    o->qt = (struct dp_qt_opts){.prec = DP_PREC_BF16, .lora_alpha = 16,
                                 .lora_targets = (1u << DP_LORA_COUNT) - 1};
     dp_pairs_opts_default(&o->data);
     o->lr = 5e-6;
@@ -390,6 +390,8 @@ int dp_train_run(const struct dp_train_opts *o, const struct dp_log *log, struct
         rc = dp_ckpt_load(r.ckpt, &r.m, &r.opt, &r.step0, r.run_fp, e);
         r.last_ckpt = r.step0;
         if (!rc) note(&r, "resuming after step %ld of %ld", r.step0, r.total);
+    } else if (!rc && o->resume) {
+        note(&r, "--resume: no checkpoint in %s, starting from the beginning", r.work);
     }
     if (!rc) rc = open_metrics(&r, r.step0, e);
     double t0 = dp_now(), tokens = 0;

@@ -18,7 +18,7 @@
 struct dp_train_opts {
     const char *model, *pairs, *out;
     struct dp_dpo_cfg loss;          /* sigmoid, beta 0.1 */
-    struct dp_qt_opts qt;            /* LoRA, precision, recompute */
+    struct dp_qt_opts qt;            /* LoRA, precision (bf16 products), recompute */
     struct dp_pairs_opts data;       /* TRL's truncation defaults */
     double lr;                       /* 5e-6 */
     enum dp_sched sched;             /* linear */

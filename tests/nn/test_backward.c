@@ -417,9 +417,47 @@ static void test_transpose(void)
     dp_pool_free(pool);
 }
 
+/* Packers (vector and scalar paths: whole and partial panels, odd K) read back by the kernels'
+ * own row accessor, against the definition (bf16: round to nearest even). */
+static void test_pack(void)
+{
+    int N = 37, K = 71;
+    float *W = rnd(N * (K + 2), 1.0f), *row = zeros(N > K ? N : K);
+    struct dp_pool *pool = dp_pool_create(2);
+    for (int bf = 0; bf < 2; bf++) {
+        enum dp_dtype dt = bf ? DP_DTYPE_BF16 : DP_DTYPE_F32;
+        struct dp_wmat w, wt;
+        dp_wmat_alloc(&w, N, K, dt);
+        dp_wmat_alloc(&wt, K, N, dt);
+        dp_pack_f32(pool, &w, W, K + 2);
+        dp_pack_f32_t(pool, &wt, W, K + 2);
+        int bad = 0;
+        for (int n = 0; n < N; n++) {
+            dp_wmat_get_row(&w, n, row);
+            for (int k = 0; k < K; k++) {
+                float v = W[n * (K + 2) + k];
+                bad += row[k] != (bf ? dp_bf16_to_f32(dp_f32_to_bf16(v)) : v);
+            }
+        }
+        for (int k = 0; k < K; k++) {
+            dp_wmat_get_row(&wt, k, row);
+            for (int n = 0; n < N; n++) {
+                float v = W[n * (K + 2) + k];
+                bad += row[n] != (bf ? dp_bf16_to_f32(dp_f32_to_bf16(v)) : v);
+            }
+        }
+        EXPECT_INT(bad, 0);
+        dp_wmat_free(&w);
+        dp_wmat_free(&wt);
+    }
+    dp_pool_free(pool);
+    free(W), free(row);
+}
+
 int main(void)
 {
     RUN(test_transpose);
+    RUN(test_pack);
     dp_rng_seed(&rng, 1234);
     RUN(test_rmsnorm);
     RUN(test_embedding);

@@ -83,7 +83,7 @@ static void test_adamw_schedule(void)
 {
     struct dp_adamw o = {0.9, 0.999, 1e-8, 0.1};
     float p[2] = {1.0f, -2.0f}, g[2] = {0.5f, -1e-3f}, m[2] = {0}, v[2] = {0};
-    dp_adamw_step(NULL, &o, p, g, m, v, 2, 1e-2, 1, true);
+    dp_adamw_step(NULL, &o, p, g, 1.0f, m, v, 2, 1e-2, 1, true);
     /* step 1: m/(1-b1) = g, sqrt(v/(1-b2)) = |g|: p = p (1 - lr wd) - lr sign(g) */
     EXPECT(fabs(p[0] - (1.0 * (1 - 1e-3) - 1e-2)) < 1e-6);
     EXPECT(fabs(p[1] - (-2.0 * (1 - 1e-3) + 1e-2 * 1e-3 / (1e-3 + 1e-8))) < 1e-6);
@@ -93,6 +93,22 @@ static void test_adamw_schedule(void)
     EXPECT(fabs(dp_sched_lr(DP_SCHED_COSINE, 1.0, 6, 10, 2) - 0.5) < 1e-12);
     EXPECT(fabs(dp_sched_lr(DP_SCHED_COSINE, 1.0, 2, 10, 2) - 1.0) < 1e-12);
     EXPECT(fabs(dp_sched_lr(DP_SCHED_CONSTANT, 1.0, 9, 10, 0) - 1.0) < 1e-12);
+    /* the vector loop gives the scalar formula's bits (37 elements: two vectors and a tail) */
+    float P[37], G[37], Mo[37], Vo[37], P2[37], M2[37], V2[37];
+    for (int i = 0; i < 37; i++) {
+        P[i] = P2[i] = 0.1f * (float)(i - 18), G[i] = 0.01f * (float)((i * 7) % 11 - 5);
+        Mo[i] = M2[i] = 0.001f * (float)i, Vo[i] = V2[i] = 1e-5f * (float)(i % 5);
+    }
+    dp_adamw_step(NULL, &o, P, G, 0.5f, Mo, Vo, 37, 3e-3, 4, true);
+    float dm = (float)(1.0 - 3e-3 * 0.1), st = (float)(3e-3 / (1.0 - pow(0.9, 4))), bc = (float)sqrt(1.0 - pow(0.999, 4));
+    int same = 1;
+    for (int i = 0; i < 37; i++) {
+        float p = P2[i] * dm, g = G[i] * 0.5f;
+        float m = M2[i] * 0.9f + (float)(1.0 - 0.9) * g, v = V2[i] * 0.999f + (float)(1.0 - 0.999) * (g * g);
+        float den = sqrtf(v) / bc + 1e-8f;
+        same &= P[i] == p - st * (m / den) && Mo[i] == m && Vo[i] == v;
+    }
+    EXPECT(same);
     float big[5000];
     for (int i = 0; i < 5000; i++) big[i] = (float)(i % 7) - 3.0f;
     double s = 0;
@@ -262,6 +278,14 @@ static void test_model_lora(void)
     o.lora_targets = (1u << DP_LORA_Q) | (1u << DP_LORA_DOWN);
     EXPECT(dp_qt_load(&m, dir, &o, pool, &e) == 0);
     EXPECT(check_model(&m, "lora q,down recompute") < 2e-2);
+    dp_qt_free(&m);
+    /* tied head: the embedding rows come from the packed head */
+    EXPECT(make_model(dir, true, 12) == 0);
+    o.recompute = false;
+    o.lora_targets = (1u << DP_LORA_V) | (1u << DP_LORA_UP);
+    EXPECT(dp_qt_load(&m, dir, &o, pool, &e) == 0);
+    EXPECT(m.embed == NULL);
+    EXPECT(check_model(&m, "lora v,up tied") < 2e-2);
     dp_qt_free(&m);
     dp_pool_free(pool);
     char cmd[600];
