@@ -166,37 +166,6 @@ static bool is_id_char(unsigned char c) { return cclass[c] != 0; }
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* The first invalid UTF-8 sequence in s[0..n), as CPython's decoder describes it: its offset,
- * its length and the reason. Returns false when s is valid. */
-static bool utf8_problem(const unsigned char *s, size_t n, size_t *at, size_t *len, const char **why)
-{
-    for (size_t i = 0; i < n;) {
-        uint64_t w;
-        if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
-            i += 8;   /* eight ASCII bytes at once */
-            continue;
-        }
-        unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
-        size_t need = c < 0xC2 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF5 ? 3 : 0;
-        *at = i;
-        if (!need) { *len = 1; *why = "invalid start byte"; return true; }
-        unsigned char lo = 0x80, hi = 0xBF;   /* the second byte's range excludes overlongs and surrogates */
-        if (c == 0xE0) lo = 0xA0;
-        else if (c == 0xED) hi = 0x9F;
-        else if (c == 0xF0) lo = 0x90;
-        else if (c == 0xF4) hi = 0x8F;
-        for (size_t k = 1; k <= need; k++) {
-            if (i + k >= n) { *len = k; *why = "unexpected end of data"; return true; }
-            unsigned char d = s[i + k];
-            bool ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
-            if (!ok) { *len = k; *why = "invalid continuation byte"; return true; }
-        }
-        i += need + 1;
-    }
-    return false;
-}
-
 /* "(unicode error) 'utf-8' codec can't decode byte 0xf6 in position 3: invalid start byte" at
  * 1-based byte column col of line line */
 static int utf8_error(struct lx *x, int line, int col, const unsigned char *data, size_t at, size_t len,
@@ -360,7 +329,7 @@ static int lex_string(struct lx *x, size_t start, size_t qpos, int flags)
     size_t body = qpos + (triple ? 3 : 1), bend = x->pos - (triple ? 3 : 1), at, len;
     const char *why;
     const unsigned char *u = (const unsigned char *)x->s + body;
-    if (bend > body && utf8_problem(u, bend - body, &at, &len, &why)) {
+    if (bend > body && dp_py_utf8_problem(u, bend - body, &at, &len, &why)) {
         push_tok(x, DP_PY_TOK_STRING, start, x->pos);
         const struct dp_py_tok *t = &x->toks[x->ntok - 1];
         if (x->version >= 312) return utf8_error(x, t->line, t->col + 1, u, at, len, why);
@@ -645,7 +614,7 @@ static int lex_name(struct lx *x)
     /* identifiers beyond ASCII: valid UTF-8, and each character XID */
     size_t at, blen;
     const char *why;
-    if ((any & 0x80) && utf8_problem((const unsigned char *)x->s + start, x->pos - start, &at, &blen, &why)) {
+    if ((any & 0x80) && dp_py_utf8_problem((const unsigned char *)x->s + start, x->pos - start, &at, &blen, &why)) {
         int line = line_of(x, start);
         return utf8_error(x, line, (int)(start + at - x->ls[line]) + 1, (const unsigned char *)x->s + start, at,
                           blen, why);

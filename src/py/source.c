@@ -138,3 +138,34 @@ int dp_py_source_decode(struct dp_arena *a, const char *src, size_t n, const cha
     *outlen = k;
     return 0;
 }
+
+/* The first invalid UTF-8 sequence in s[0..n), as CPython's decoder describes it: its offset,
+ * its length and the reason. Returns false when s is valid. */
+bool dp_py_utf8_problem(const unsigned char *s, size_t n, size_t *at, size_t *len, const char **why)
+{
+    for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;   /* eight ASCII bytes at once */
+            continue;
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) { i++; continue; }
+        size_t need = c < 0xC2 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF5 ? 3 : 0;
+        *at = i;
+        if (!need) { *len = 1; *why = "invalid start byte"; return true; }
+        unsigned char lo = 0x80, hi = 0xBF;   /* the second byte's range excludes overlongs and surrogates */
+        if (c == 0xE0) lo = 0xA0;
+        else if (c == 0xED) hi = 0x9F;
+        else if (c == 0xF0) lo = 0x90;
+        else if (c == 0xF4) hi = 0x8F;
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= n) { *len = k; *why = "unexpected end of data"; return true; }
+            unsigned char d = s[i + k];
+            bool ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
+            if (!ok) { *len = k; *why = "invalid continuation byte"; return true; }
+        }
+        i += need + 1;
+    }
+    return false;
+}

@@ -3,6 +3,7 @@
  * UTF-8 BOM, universal newlines, and a final newline. */
 #ifndef DP_PY_SOURCE_H
 #define DP_PY_SOURCE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "base/arena.h"
@@ -24,5 +25,10 @@ extern const struct dp_py_codec_alias dp_py_codec_aliases[];
  * declared codec cannot decode. Invalid UTF-8 is left for the tokenizer to report. */
 int dp_py_source_decode(struct dp_arena *a, const char *src, size_t n, const char *path,
                         char **out, size_t *outlen, struct dp_error *e);
+
+/* The first invalid UTF-8 sequence in s[0..n), as CPython's decoder describes it: its offset,
+ * length and reason ("invalid start byte", "invalid continuation byte", "unexpected end of
+ * data"). Returns false when s is valid UTF-8. */
+bool dp_py_utf8_problem(const unsigned char *s, size_t n, size_t *at, size_t *len, const char **why);
 
 #endif
