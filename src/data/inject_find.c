@@ -438,7 +438,7 @@ int inj_load(struct inj *st, struct dp_arena *a, const char *src, size_t n, stru
     if (rc) return rc;
     /* A coding cookie can make the tokenizer's text differ from the bytes we edit. */
     if (lx.len < st->n || memcmp(lx.src, st->src, st->n))
-        return dp_error_set(e, DP_EINVAL, "<answer>", 0, 0, "the source needs decoding (coding cookie)");
+        return dp_error_set(e, DP_EFORMAT, "<answer>", 0, 0, "the source needs decoding (coding cookie)");
     st->toks = lx.toks;
     st->ntoks = lx.n;
     collect_names(st->module, st);
