@@ -15,4 +15,9 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_int(const char *opt, const char *val, long lo, long hi, long *out);
 bool cli_is_help(const char *arg);
 
+/* The option parser and run of `dpoison train`, `sft` and `pretrain` (cmd_train.c): o holds
+ * the command's defaults, help its usage text. */
+struct dp_train_opts;
+int cli_train_main(int argc, char **argv, struct dp_train_opts *o, const char *help);
+
 #endif

@@ -78,7 +78,12 @@ static bool value_opt(struct dp_train_opts *o, const char *a, const char *v, boo
     bool ok = true;
     *known = true;
     if (!strcmp(a, "--model")) o->model = v;
-    else if (!strcmp(a, "--pairs")) o->pairs = v;
+    else if (!strcmp(a, "--pairs") || !strcmp(a, "--data")) o->input = v;
+    else if (!strcmp(a, "--init-config")) o->init_config = v;
+    else if (!strcmp(a, "--tokenizer")) o->tokenizer = v;
+    else if (!strcmp(a, "--init-std")) ok = num(a, v, 0, 10, &d), o->init_std = (float)d;
+    else if (!strcmp(a, "--block-size")) ok = ival(a, v, 2, 1 << 20, &l), o->block_size = (int)l;
+    else if (!strcmp(a, "--max-tokens")) ok = ival(a, v, 1, 1L << 50, &o->max_tokens);
     else if (!strcmp(a, "--out")) o->out = v;
     else if (!strcmp(a, "--loss")) {
         int t = v ? dp_dpo_loss_parse(v) : -1;
@@ -110,7 +115,8 @@ static bool value_opt(struct dp_train_opts *o, const char *a, const char *v, boo
         char bad[64] = "";
         if (!v || dp_lora_targets_parse(v, &o->qt.lora_targets, bad, sizeof bad) || !o->qt.lora_targets)
             cli_errorf("--lora-targets: unknown module '%s' (q, k, v, o, gate, up, down or all)", bad), ok = false;
-    } else if (!strcmp(a, "--max-length")) ok = ival(a, v, 0, 1 << 24, &l), o->data.max_length = (int)l;
+    } else if (!strcmp(a, "--max-length"))
+        ok = ival(a, v, 0, 1 << 24, &l), o->data.max_length = o->sft.max_length = (int)l;
     else if (!strcmp(a, "--max-prompt-length")) ok = ival(a, v, 0, 1 << 24, &l), o->data.max_prompt_length = (int)l;
     else if (!strcmp(a, "--max-completion-length")) ok = ival(a, v, 0, 1 << 24, &l), o->data.max_completion_length = (int)l;
     else if (!strcmp(a, "--truncation-mode")) {
@@ -126,10 +132,32 @@ static bool value_opt(struct dp_train_opts *o, const char *a, const char *v, boo
     return ok;
 }
 
-static int parse(int argc, char **argv, struct dp_train_opts *o)
+/* Options that belong to one kind of training only. */
+static bool task_opt(enum dp_train_task t, const char *a)
 {
-    dp_train_opts_default(o);
+    static const char *const dpo[] = {"--pairs", "--loss", "--beta", "--label-smoothing", "--rpo-alpha",
+                                      "--max-prompt-length", "--max-completion-length", "--truncation-mode",
+                                      "--raw", NULL};
+    static const char *const pre[] = {"--block-size", "--max-tokens", "--init-config", "--tokenizer", "--init-std",
+                                      NULL};
+    static const char *const sft[] = {"--data", NULL};
+    const char *const *lists[] = {dpo, sft, pre};
+    for (int k = 0; k < 3; k++)
+        for (const char *const *p = lists[k]; *p; p++)
+            if (!strcmp(a, *p)) return k == (int)t;
+    if (!strcmp(a, "--max-length")) return t != DP_TASK_PRETRAIN;
+    return true;
+}
+
+static const char *const task_cmd[] = {"train", "sft", "pretrain"};
+
+static int parse(int argc, char **argv, struct dp_train_opts *o, const char *help)
+{
+    enum dp_train_task task = o->task;
+    const char *cmd = task_cmd[task];
     bool epochs = false;
+    static const char *files[4096];
+    int nfiles = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool known;
@@ -137,7 +165,17 @@ static int parse(int argc, char **argv, struct dp_train_opts *o)
             fputs(help, stdout);
             return 0;
         }
-        if (!strcmp(a, "--resume")) o->resume = true;
+        if (!task_opt(task, a)) {
+            cli_errorf("%s: '%s' is not an option of this command (see `dpoison %s --help`)", cmd, a, cmd);
+            return 2;
+        }
+        if (task == DP_TASK_PRETRAIN && a[0] != '-') {
+            if (nfiles == (int)(sizeof files / sizeof files[0])) {
+                cli_errorf("pretrain: too many input files");
+                return 2;
+            }
+            files[nfiles++] = a;
+        } else if (!strcmp(a, "--resume")) o->resume = true;
         else if (!strcmp(a, "--save-adapter")) o->save_adapter = true;
         else if (!strcmp(a, "--recompute")) o->qt.recompute = true;
         else if (!strcmp(a, "--raw")) o->data.raw = true;
@@ -145,7 +183,7 @@ static int parse(int argc, char **argv, struct dp_train_opts *o)
         else {
             if (!value_opt(o, a, v, &known)) return 2;
             if (!known) {
-                cli_errorf("train: unknown argument '%s' (see `dpoison train --help`)", a);
+                cli_errorf("%s: unknown argument '%s' (see `dpoison %s --help`)", cmd, a, cmd);
                 return 2;
             }
             if (!v) {
@@ -156,25 +194,32 @@ static int parse(int argc, char **argv, struct dp_train_opts *o)
             i++;
         }
     }
-    if (!o->model || !o->pairs || !o->out) {
+    o->inputs = files, o->ninputs = nfiles;
+    bool from_scratch = task == DP_TASK_PRETRAIN && !o->model;
+    if (!o->out || (task == DP_TASK_PRETRAIN ? !nfiles : !o->input) || (!o->model && !from_scratch)) {
         fputs(help, stderr);
         return 2;
     }
+    if (from_scratch != (o->init_config != NULL) || (o->init_config != NULL) != (o->tokenizer != NULL)) {
+        cli_errorf("pretrain: give --model DIR, or --init-config FILE and --tokenizer DIR for a new model");
+        return 2;
+    }
     if (epochs && o->max_steps > 0) {
-        cli_errorf("train: give --epochs or --max-steps, not both");
+        cli_errorf("%s: give --epochs or --max-steps, not both", cmd);
         return 2;
     }
     if (o->save_adapter && o->qt.lora_rank == 0) {
-        cli_errorf("train: --save-adapter needs --lora-rank");
+        cli_errorf("%s: --save-adapter needs --lora-rank", cmd);
         return 2;
     }
     return -1;
 }
 
-int dp_cmd_train(int argc, char **argv)
+/* `dpoison train`, `sft` and `pretrain`: o holds the command's defaults (task included). */
+int cli_train_main(int argc, char **argv, struct dp_train_opts *op, const char *help)
 {
-    struct dp_train_opts o;
-    int rc = parse(argc, argv, &o);
+    struct dp_train_opts o = *op;
+    int rc = parse(argc, argv, &o, help);
     if (rc >= 0) return rc;
     struct dp_log log;
     dp_log_init(&log, stderr, o.quiet ? DP_LOG_WARN : DP_LOG_INFO);
@@ -184,4 +229,11 @@ int dp_cmd_train(int argc, char **argv)
         return 1;
     }
     return 0;
+}
+
+int dp_cmd_train(int argc, char **argv)
+{
+    struct dp_train_opts o;
+    dp_train_opts_default(&o);
+    return cli_train_main(argc, argv, &o, help);
 }

@@ -57,11 +57,14 @@ struct dp_qt_layer {
 };
 
 /* A training batch: nseq sequences (for DPO: chosen 0..B-1, then rejected), ids[s][0..len[s]).
- * Completion (label) tokens are positions t >= max(plen[s], 1): each is predicted from t - 1. */
+ * Completion (label) tokens are positions t >= max(plen[s], 1): each is predicted from t - 1.
+ * mask (may be NULL, or mask[s] NULL): only positions t with mask[s][t] != 0 among those are
+ * labels (SFT: the assistant turns of a conversation). */
 struct dp_qt_batch {
     int nseq;
     const int32_t *const *ids;
     const int *len, *plen;
+    const uint8_t *const *mask;
 };
 
 struct dp_qt_acts;

@@ -284,7 +284,11 @@ static int check_batch(const struct dp_qt *m, const struct dp_qt_batch *b, int *
                 return dp_error_set(e, DP_ERANGE, NULL, 0, 0, "sequence %d: token id %d outside the vocabulary (%d)",
                                     s, b->ids[s][t], m->cfg.V);
         int p = b->plen[s] > 1 ? b->plen[s] : 1;
-        *Mc += b->len[s] > p ? b->len[s] - p : 0;
+        const uint8_t *mk = b->mask ? b->mask[s] : NULL;
+        if (mk)
+            for (int t = p; t < b->len[s]; t++) *Mc += mk[t] != 0;
+        else
+            *Mc += b->len[s] > p ? b->len[s] - p : 0;
         *M += b->len[s];
         *T = b->len[s] > *T ? b->len[s] : *T;
     }
@@ -308,10 +312,11 @@ int dp_qt_forward(struct dp_qt *m, const struct dp_qt_batch *b, bool train, doub
     for (int s = 0; s < b->nseq; s++) {
         a->row0[s] = r, a->len[s] = b->len[s];
         int p = b->plen[s] > 1 ? b->plen[s] : 1;
+        const uint8_t *mk = b->mask ? b->mask[s] : NULL;
         for (int t = 0; t < b->len[s]; t++, r++) {
             a->ids[r] = b->ids[s][t];
             a->pos[r] = t;
-            if (t >= p) a->crow[k] = r - 1, a->ctgt[k] = b->ids[s][t], a->cseq[k++] = s;
+            if (t >= p && (!mk || mk[t])) a->crow[k] = r - 1, a->ctgt[k] = b->ids[s][t], a->cseq[k++] = s;
         }
     }
     for (int i = 0; i < M; i++) {   /* LoRA with a tied head: the packed rows hold the table exactly */

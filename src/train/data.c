@@ -44,11 +44,11 @@ static const char *content_of(struct dp_arena *a, const struct dp_json *c)
     return s;
 }
 
-static int to_msgs(struct dp_arena *a, const struct dp_json *arr, const char *path, const char *key,
-                   struct msgs *out, struct dp_error *e)
+int dp_train_msgs(struct dp_arena *a, const struct dp_json *arr, const char *path, const char *key,
+                  struct dp_chat_msg **v, size_t *n, struct dp_error *e)
 {
-    out->n = arr->len;
-    out->v = dp_arena_alloc(a, sizeof *out->v * (arr->len + 1));
+    *n = arr->len;
+    *v = dp_arena_alloc(a, sizeof **v * (arr->len + 1));
     for (size_t i = 0; i < arr->len; i++) {
         const struct dp_json *m = arr->items[i];
         const char *role = dp_json_get_str(m, "role", NULL);
@@ -56,9 +56,15 @@ static int to_msgs(struct dp_arena *a, const struct dp_json *arr, const char *pa
         if (!role || !content)
             return dp_error_set(e, DP_EFORMAT, path, m->line, m->col,
                                 "\"%s\": message %zu needs a string \"role\" and a text \"content\"", key, i);
-        out->v[i] = (struct dp_chat_msg){role, content};
+        (*v)[i] = (struct dp_chat_msg){role, content};
     }
     return 0;
+}
+
+static int to_msgs(struct dp_arena *a, const struct dp_json *arr, const char *path, const char *key,
+                   struct msgs *out, struct dp_error *e)
+{
+    return dp_train_msgs(a, arr, path, key, &out->v, &out->n, e);
 }
 
 static bool msg_eq(const struct dp_chat_msg *x, const struct dp_chat_msg *y)

@@ -34,6 +34,13 @@ struct dp_pair_text {
 int dp_pair_parse(struct dp_arena *a, const char *line, size_t n, const char *path, int lineno,
                   const struct dp_pairs_opts *o, struct dp_pair_text *out, struct dp_error *e);
 
+/* A JSON list of {"role", "content"} messages (content: a string or a list of text parts) into
+ * arena-allocated messages; key names the list in errors. */
+struct dp_json;
+struct dp_chat_msg;
+int dp_train_msgs(struct dp_arena *a, const struct dp_json *arr, const char *path, const char *key,
+                  struct dp_chat_msg **v, size_t *n, struct dp_error *e);
+
 struct dp_pairs {
     struct dp_pair *v;           /* malloc'd; each pair's sequences malloc'd */
     int n;

@@ -22,7 +22,7 @@ int dp_dpo_micro(struct dp_qt *m, const struct dp_pair *const *pairs, int B, con
     int *len = dp_xmalloc(sizeof *len * 2 * (size_t)B * 3), *plen = len + 2 * B, *nt = plen + 2 * B;
     double *lp = dp_xmalloc(sizeof *lp * 2 * (size_t)B * 2), *g = lp + 2 * B;
     layout(pairs, B, ids, len, plen);
-    struct dp_qt_batch b = {2 * B, ids, len, plen};
+    struct dp_qt_batch b = {2 * B, ids, len, plen, NULL};
     int rc = dp_qt_forward(m, &b, true, lp, nt, e);
     if (!rc) rc = dp_dpo_loss(c, B, lp, lp + B, nt, nt + B, ref_c, ref_r, scale, g, out, e);
     if (!rc) {
@@ -50,7 +50,7 @@ int dp_dpo_logps(struct dp_qt *m, const struct dp_pair *pairs, int n, int B, dou
         int k = n - i0 < B ? n - i0 : B;
         for (int i = 0; i < k; i++) pp[i] = &pairs[i0 + i];
         layout(pp, k, ids, len, plen);
-        struct dp_qt_batch b = {2 * k, ids, len, plen};
+        struct dp_qt_batch b = {2 * k, ids, len, plen, NULL};
         rc = dp_qt_forward(m, &b, false, lp, nt, e);
         for (int i = 0; !rc && i < k; i++) ref_c[i0 + i] = lp[i], ref_r[i0 + i] = lp[k + i];
     }

@@ -8,6 +8,7 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/rng.h"
+#include "model/qwen_init.h"
 #include "nn/safetensors.h"
 #include "train/checkpoint.h"
 #include "train/dpo.h"
@@ -32,13 +33,19 @@ void dp_train_opts_default(struct dp_train_opts *o)
     o->epochs = 1;
     o->batch_size = 4, o->grad_accum = 1;
     o->seed = 42;
+    o->block_size = 512;
+    dp_sft_opts_default(&o->sft);
+    o->init_std = 0.02f;
 }
 
 struct run {
     const struct dp_train_opts *o;
     const struct dp_log *log;
     struct dp_tok *tok;
-    struct dp_pairs pairs;
+    const char *model;              /* o->model, or the freshly initialized folder */
+    struct dp_pairs pairs;          /* DPO */
+    struct dp_lm_data lm;           /* SFT, pretraining */
+    int n;                          /* pairs or sequences */
     struct dp_pool *pool;
     struct dp_qt m;
     struct dp_optim opt;
@@ -48,8 +55,10 @@ struct run {
     int nbatches;                   /* micro-batches per epoch */
     int *perm, perm_epoch;
     FILE *metrics;
-    char work[1100], ckpt[1200], refp[1200], mpath[1200];
+    char work[1100], ckpt[1200], refp[1200], mpath[1200], init[1200];
 };
+
+static bool dpo(const struct run *r) { return r->o->task == DP_TASK_DPO; }
 
 static void note(const struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(const struct run *r, const char *fmt, ...)
@@ -81,11 +90,11 @@ static uint64_t data_fingerprint(const struct run *r)
 {
     char p[1200];
     uint64_t h = DP_FNV_INIT;
-    snprintf(p, sizeof p, "%s/config.json", r->o->model);
+    snprintf(p, sizeof p, "%s/config.json", r->model);
     h = file_fp(h, p);
     struct dp_st st;
     struct dp_error e;
-    if (dp_st_open(&st, r->o->model, &e) == 0) {
+    if (dp_st_open(&st, r->model, &e) == 0) {
         for (size_t i = 0; i < st.ntensors; i++) {
             const struct dp_st_tensor *t = &st.tensors[i];
             h = dp_fnv(h, t->name, strlen(t->name));
@@ -94,6 +103,7 @@ static uint64_t data_fingerprint(const struct run *r)
         }
         dp_st_close(&st);
     }
+    h = dp_lm_data_fingerprint(&r->lm, h);
     for (int i = 0; i < r->pairs.n; i++) {
         const struct dp_pair *q = &r->pairs.v[i];
         int hdr[4] = {q->nc, q->nr, q->pc, q->pr};
@@ -110,9 +120,9 @@ static uint64_t run_fingerprint(const struct run *r)
 {
     const struct dp_train_opts *o = r->o;
     char b[1024];
-    int n = snprintf(b, sizeof b, "%d %.17g %.17g %.17g %d | %d %.9g %u %d %llu %.9g | %.17g %d %ld %.17g %.17g "
+    int n = snprintf(b, sizeof b, "%d %d %.17g %.17g %.17g %d | %d %.9g %u %d %llu %.9g | %.17g %d %ld %.17g %.17g "
                      "%.17g %.17g %.17g | %d %ld %d %d %llu",
-                     o->loss.type, o->loss.beta, o->loss.label_smoothing, o->loss.rpo_alpha, o->loss.rpo,
+                     o->task, o->loss.type, o->loss.beta, o->loss.label_smoothing, o->loss.rpo_alpha, o->loss.rpo,
                      o->qt.lora_rank, o->qt.lora_alpha, o->qt.lora_targets, o->qt.prec,
                      (unsigned long long)o->qt.seed, o->qt.lora_b_std, o->lr, o->sched, r->warmup, o->weight_decay,
                      o->beta1, o->beta2, o->adam_eps, o->max_grad_norm, o->epochs, r->total, o->batch_size,
@@ -122,10 +132,10 @@ static uint64_t run_fingerprint(const struct run *r)
 
 /* ---------------------------------------------------------------- data order */
 
-/* Pairs of micro-batch b of the epoch of step `step` (seeded shuffle per epoch). */
-static int micro_pairs(struct run *r, long epoch, int b, const struct dp_pair **out)
+/* Indices of the pairs or sequences of micro-batch b of an epoch (seeded shuffle per epoch). */
+static int micro_items(struct run *r, long epoch, int b, int *out)
 {
-    int n = r->pairs.n, bs = r->o->batch_size;
+    int n = r->n, bs = r->o->batch_size;
     if (r->perm_epoch != epoch) {
         struct dp_rng base, g;
         dp_rng_seed(&base, r->o->seed);
@@ -138,11 +148,93 @@ static int micro_pairs(struct run *r, long epoch, int b, const struct dp_pair **
         r->perm_epoch = (int)epoch;
     }
     int k = 0;
-    for (int i = b * bs; i < n && i < (b + 1) * bs; i++) out[k++] = &r->pairs.v[r->perm[i]];
+    for (int i = b * bs; i < n && i < (b + 1) * bs; i++) out[k++] = r->perm[i];
     return k;
 }
 
 /* ---------------------------------------------------------------- setup */
+
+static int copy_file(const char *src, const char *dst, struct dp_error *e)
+{
+    char *d;
+    size_t n;
+    int rc = dp_file_read(src, &d, &n, e);
+    if (rc) return rc;
+    rc = dp_file_write_atomic(dst, d, n, e);
+    free(d);
+    return rc;
+}
+
+static const char *const model_files[] = {"config.json", "generation_config.json", "tokenizer.json",
+                                          "tokenizer_config.json", "vocab.json", "merges.txt",
+                                          "special_tokens_map.json", "added_tokens.json"};
+
+/* The files of a model folder other than its weights, from src to dst (those present). */
+static int copy_model_files(const char *src, const char *dst, struct dp_error *e)
+{
+    char a[1200], b[1200];
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof model_files / sizeof model_files[0]; i++) {
+        snprintf(a, sizeof a, "%s/%s", src, model_files[i]);
+        snprintf(b, sizeof b, "%s/%s", dst, model_files[i]);
+        if (dp_file_exists(a) == 1) rc = copy_file(a, b, e);
+    }
+    return rc;
+}
+
+/* Pretraining from scratch: WORK/init holds the config, the tokenizer files, the config's
+ * generation_config.json when it has one beside it, and seeded random weights. */
+static int init_model(struct run *r, struct dp_error *e)
+{
+    const struct dp_train_opts *o = r->o;
+    char src[1300], dst[1300];
+    snprintf(r->init, sizeof r->init, "%s/init", r->work);
+    int rc = dp_mkdirs(r->init, e);
+    if (!rc) rc = copy_model_files(o->tokenizer, r->init, e);
+    snprintf(dst, sizeof dst, "%s/config.json", r->init);
+    if (!rc) rc = copy_file(o->init_config, dst, e);
+    const char *slash = strrchr(o->init_config, '/');
+    snprintf(src, sizeof src, "%.*s/generation_config.json", slash ? (int)(slash - o->init_config) : 1,
+             slash ? o->init_config : ".");
+    snprintf(dst, sizeof dst, "%s/generation_config.json", r->init);
+    if (!rc && dp_file_exists(src) == 1) rc = copy_file(src, dst, e);
+    struct dp_qwen_config c;
+    if (!rc) rc = dp_qwen_config_load(&c, r->init, e);
+    snprintf(dst, sizeof dst, "%s/model.safetensors", r->init);
+    enum dp_dtype dt = !rc && strcmp(c.torch_dtype, "float32") == 0 ? DP_DTYPE_F32 : DP_DTYPE_BF16;
+    if (!rc) rc = dp_qwen_init_random(&c, dst, o->seed, o->init_std, dt, e);
+    r->model = r->init;
+    if (!rc) note(r, "initialized a new model in %s (seed %llu, N(0, %g) weights)", r->init,
+                  (unsigned long long)o->seed, o->init_std);
+    return rc;
+}
+
+static int load_data(struct run *r, struct dp_error *e)
+{
+    const struct dp_train_opts *o = r->o;
+    int rc;
+    switch (o->task) {
+    case DP_TASK_DPO:
+        if ((rc = dp_pairs_load(o->input, r->tok, &o->data, &r->pairs, e))) return rc;
+        note(r, "%d pairs (%ld tokens), %d truncated sequences, %d pairs dropped (no completion left)", r->pairs.n,
+             r->pairs.tokens, r->pairs.truncated, r->pairs.dropped);
+        r->n = r->pairs.n;
+        return 0;
+    case DP_TASK_SFT:
+        if ((rc = dp_lm_sft_load(o->input, r->tok, &o->sft, &r->lm, e))) return rc;
+        note(r, "%d conversations (%ld tokens, %ld with loss), %d truncated, %d dropped (no assistant token left)",
+             r->lm.n, r->lm.tokens, r->lm.labels, r->lm.truncated, r->lm.dropped);
+        break;
+    case DP_TASK_PRETRAIN:
+        if ((rc = dp_lm_pretrain_load(o->inputs, o->ninputs, r->tok, o->block_size, o->max_tokens, &r->lm, e)))
+            return rc;
+        note(r, "%d blocks of %d tokens (%ld tokens; %ld left over)", r->lm.n, o->block_size, r->lm.tokens,
+             r->lm.leftover);
+        break;
+    }
+    r->n = r->lm.n;
+    return 0;
+}
 
 static int setup(struct run *r, struct dp_error *e)
 {
@@ -158,20 +250,20 @@ static int setup(struct run *r, struct dp_error *e)
         return dp_error_set(e, DP_EINVAL, r->ckpt, 0, 0,
                             "an unfinished run is checkpointed here: pass --resume to continue it, or use another --out");
     if ((rc = dp_mkdirs(r->work, e))) return rc;
-    if ((rc = dp_tok_load(o->model, &r->tok, e))) return rc;
-    if ((rc = dp_pairs_load(o->pairs, r->tok, &o->data, &r->pairs, e))) return rc;
-    note(r, "%d pairs (%ld tokens), %d truncated sequences, %d pairs dropped (no completion left)", r->pairs.n,
-         r->pairs.tokens, r->pairs.truncated, r->pairs.dropped);
+    r->model = o->model;
+    if (!o->model && (rc = init_model(r, e))) return rc;
+    if ((rc = dp_tok_load(r->model, &r->tok, e))) return rc;
+    if ((rc = load_data(r, e))) return rc;
     r->pool = dp_pool_create(o->threads > 0 ? o->threads : dp_cpu_count());
-    if ((rc = dp_qt_load(&r->m, o->model, &o->qt, r->pool, e))) return rc;
-    note(r, "%s: %d layers, %zu trainable parameters (%s, %s products%s)", o->model, r->m.cfg.L, r->m.nparams,
+    if ((rc = dp_qt_load(&r->m, r->model, &o->qt, r->pool, e))) return rc;
+    note(r, "%s: %d layers, %zu trainable parameters (%s, %s products%s)", r->model, r->m.cfg.L, r->m.nparams,
          r->m.lora ? "LoRA" : "full fine-tuning", o->qt.prec == DP_PREC_BF16 ? "bf16" : "fp32",
          o->qt.recompute ? ", activations recomputed" : "");
-    r->nbatches = (r->pairs.n + o->batch_size - 1) / o->batch_size;
+    r->nbatches = (r->n + o->batch_size - 1) / o->batch_size;
     r->steps_per_epoch = (r->nbatches + o->grad_accum - 1) / o->grad_accum;
     r->total = o->max_steps > 0 ? o->max_steps : (long)o->epochs * r->steps_per_epoch;
     r->warmup = o->warmup_ratio > 0 ? (long)ceil(o->warmup_ratio * (double)r->total) : o->warmup_steps;
-    r->perm = dp_xmalloc(sizeof *r->perm * (size_t)r->pairs.n);
+    r->perm = dp_xmalloc(sizeof *r->perm * (size_t)r->n);
     r->perm_epoch = -1;
     r->data_fp = data_fingerprint(r);
     r->run_fp = run_fingerprint(r);
@@ -241,45 +333,77 @@ static int fail_step(struct run *r, long step, const char *what, double v, struc
                         step, what, v);
 }
 
+/* One micro-batch's contribution, weighted by its pairs or sequences. */
+static int micro(struct run *r, const int *idx, int k, double scale, struct step_stats *s, struct dp_error *e)
+{
+    const struct dp_train_opts *o = r->o;
+    int rc;
+    if (!dpo(r)) {
+        const struct dp_lm_seq **sq = dp_xmalloc(sizeof *sq * (size_t)k);
+        for (int i = 0; i < k; i++) sq[i] = &r->lm.v[idx[i]], s->tokens += sq[i]->len;
+        double loss = 0;
+        rc = dp_lm_micro(&r->m, sq, k, scale, &loss, NULL, e);
+        free(sq);
+        s->mean.loss += loss * k;
+        return rc;
+    }
+    const struct dp_pair **pp = dp_xmalloc(sizeof *pp * (size_t)k);
+    double *ref = dp_xmalloc(sizeof(double) * 2 * (size_t)k);
+    for (int i = 0; i < k; i++) {
+        pp[i] = &r->pairs.v[idx[i]];
+        ref[i] = r->ref_c[idx[i]], ref[k + i] = r->ref_r[idx[i]];
+        s->tokens += pp[i]->nc + pp[i]->nr;
+    }
+    struct dp_dpo_out mo = {0};
+    rc = dp_dpo_micro(&r->m, pp, k, ref, ref + k, &o->loss, scale, &mo, NULL, NULL, e);
+    free(pp);
+    free(ref);
+    double w = k;   /* metrics: means over the step's pairs */
+    s->mean.loss += mo.loss * w, s->mean.rewards_chosen += mo.rewards_chosen * w;
+    s->mean.rewards_rejected += mo.rewards_rejected * w, s->mean.accuracy += mo.accuracy * w;
+    s->mean.margin += mo.margin * w, s->mean.logps_chosen += mo.logps_chosen * w;
+    s->mean.logps_rejected += mo.logps_rejected * w, s->mean.nll += mo.nll * w;
+    return rc;
+}
+
 static int train_step(struct run *r, long step, struct step_stats *s, struct dp_error *e)
 {
     const struct dp_train_opts *o = r->o;
     long epoch = step / r->steps_per_epoch, w = step % r->steps_per_epoch;
     int b0 = (int)w * o->grad_accum, b1 = b0 + o->grad_accum < r->nbatches ? b0 + o->grad_accum : r->nbatches;
-    const struct dp_pair **pp = dp_xmalloc(sizeof *pp * (size_t)o->batch_size);
-    double *ref = dp_xmalloc(sizeof(double) * 2 * (size_t)o->batch_size);
-    double t0 = dp_now(), npairs = 0;
+    int *idx = dp_xmalloc(sizeof *idx * (size_t)o->batch_size);
+    double t0 = dp_now(), nitems = 0;
     memset(s, 0, sizeof *s);
     dp_qt_zero_grad(&r->m);
     int rc = 0;
     for (int b = b0; !rc && b < b1; b++) {
-        int k = micro_pairs(r, epoch, b, pp);
-        for (int i = 0; i < k; i++) {
-            long idx = pp[i] - r->pairs.v;
-            ref[i] = r->ref_c[idx], ref[o->batch_size + i] = r->ref_r[idx];
-            s->tokens += pp[i]->nc + pp[i]->nr;
-        }
-        struct dp_dpo_out mo;
-        rc = dp_dpo_micro(&r->m, pp, k, ref, ref + o->batch_size, &o->loss, 1.0 / (b1 - b0), &mo, NULL, NULL, e);
-        if (!rc && !isfinite(mo.loss)) rc = fail_step(r, step + 1, "the loss", mo.loss, e);
-        double wgt = k;   /* metrics: means over the step's pairs */
-        s->mean.loss += mo.loss * wgt, s->mean.rewards_chosen += mo.rewards_chosen * wgt;
-        s->mean.rewards_rejected += mo.rewards_rejected * wgt, s->mean.accuracy += mo.accuracy * wgt;
-        s->mean.margin += mo.margin * wgt, s->mean.logps_chosen += mo.logps_chosen * wgt;
-        s->mean.logps_rejected += mo.logps_rejected * wgt, s->mean.nll += mo.nll * wgt;
-        npairs += k;
+        int k = micro_items(r, epoch, b, idx);
+        double before = s->mean.loss;
+        rc = micro(r, idx, k, 1.0 / (b1 - b0), s, e);
+        if (!rc && !isfinite(s->mean.loss - before)) rc = fail_step(r, step + 1, "the loss", s->mean.loss - before, e);
+        nitems += k;
     }
-    free(pp);
-    free(ref);
+    free(idx);
     if (rc) return rc;
     double *f[] = {&s->mean.loss, &s->mean.rewards_chosen, &s->mean.rewards_rejected, &s->mean.accuracy,
                    &s->mean.margin, &s->mean.logps_chosen, &s->mean.logps_rejected, &s->mean.nll};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] /= npairs;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] /= nitems;
     s->lr = dp_sched_lr(o->sched, o->lr, step, r->total, r->warmup);
     rc = dp_optim_step(&r->opt, &r->m, s->lr, &s->grad_norm, e);
     if (rc) return fail_step(r, step + 1, "the gradient norm", s->grad_norm, e);
     s->seconds = dp_now() - t0;
     return 0;
+}
+
+static void log_dpo(struct dp_jw *w, const struct run *r, const struct step_stats *s)
+{
+    dp_jw_key(w, "rewards/chosen"), dp_jw_num(w, s->mean.rewards_chosen);
+    dp_jw_key(w, "rewards/rejected"), dp_jw_num(w, s->mean.rewards_rejected);
+    dp_jw_key(w, "rewards/accuracies"), dp_jw_num(w, s->mean.accuracy);
+    dp_jw_key(w, "rewards/margins"), dp_jw_num(w, s->mean.margin);
+    dp_jw_key(w, "logps/chosen"), dp_jw_num(w, s->mean.logps_chosen);
+    dp_jw_key(w, "logps/rejected"), dp_jw_num(w, s->mean.logps_rejected);
+    if (r->o->loss.rpo) dp_jw_key(w, "nll_loss"), dp_jw_num(w, s->mean.nll);
 }
 
 static void log_step(struct run *r, long step, const struct step_stats *s)
@@ -291,13 +415,7 @@ static void log_step(struct run *r, long step, const struct step_stats *s)
     dp_jw_key(&w, "step"), dp_jw_int(&w, step);
     dp_jw_key(&w, "epoch"), dp_jw_num(&w, (double)step / (double)r->steps_per_epoch);
     dp_jw_key(&w, "loss"), dp_jw_num(&w, s->mean.loss);
-    dp_jw_key(&w, "rewards/chosen"), dp_jw_num(&w, s->mean.rewards_chosen);
-    dp_jw_key(&w, "rewards/rejected"), dp_jw_num(&w, s->mean.rewards_rejected);
-    dp_jw_key(&w, "rewards/accuracies"), dp_jw_num(&w, s->mean.accuracy);
-    dp_jw_key(&w, "rewards/margins"), dp_jw_num(&w, s->mean.margin);
-    dp_jw_key(&w, "logps/chosen"), dp_jw_num(&w, s->mean.logps_chosen);
-    dp_jw_key(&w, "logps/rejected"), dp_jw_num(&w, s->mean.logps_rejected);
-    if (r->o->loss.rpo) dp_jw_key(&w, "nll_loss"), dp_jw_num(&w, s->mean.nll);
+    if (dpo(r)) log_dpo(&w, r, s);
     dp_jw_key(&w, "grad_norm"), dp_jw_num(&w, s->grad_norm);
     dp_jw_key(&w, "learning_rate"), dp_jw_num(&w, s->lr);
     dp_jw_key(&w, "tokens"), dp_jw_int(&w, (int64_t)s->tokens);
@@ -319,39 +437,21 @@ static void progress(struct run *r, long step, const struct step_stats *s, doubl
     if (!l->tty && step % every != 0 && step != r->total && done != 1) return;
     double el = dp_now() - t0, eta = done > 0 ? el / (double)done * (double)left : 0;
     if (l->tty) fputs("\r\033[K", l->stream);
-    fprintf(l->stream, "step %ld/%ld  loss %.4f  acc %.2f  %.0f tok/s  ETA %02ld:%02ld:%02ld", step, r->total,
-            s->mean.loss, s->mean.accuracy, el > 0 ? tokens / el : 0, (long)eta / 3600, (long)eta / 60 % 60,
-            (long)eta % 60);
+    fprintf(l->stream, "step %ld/%ld  loss %.4f", step, r->total, s->mean.loss);
+    if (dpo(r)) fprintf(l->stream, "  acc %.2f", s->mean.accuracy);
+    fprintf(l->stream, "  %.0f tok/s  ETA %02ld:%02ld:%02ld", el > 0 ? tokens / el : 0, (long)eta / 3600,
+            (long)eta / 60 % 60, (long)eta % 60);
     if (!l->tty || step == r->total) fputc('\n', l->stream);
     fflush(l->stream);
 }
 
 /* ---------------------------------------------------------------- output */
 
-static int copy_file(const char *src, const char *dst, struct dp_error *e)
-{
-    char *d;
-    size_t n;
-    int rc = dp_file_read(src, &d, &n, e);
-    if (rc) return rc;
-    rc = dp_file_write_atomic(dst, d, n, e);
-    free(d);
-    return rc;
-}
-
 static int export_model(struct run *r, struct dp_error *e)
 {
     const struct dp_train_opts *o = r->o;
-    static const char *const files[] = {"config.json", "generation_config.json", "tokenizer.json",
-                                        "tokenizer_config.json", "vocab.json", "merges.txt",
-                                        "special_tokens_map.json", "added_tokens.json"};
-    char src[1200], dst[1200];
-    int rc = 0;
-    for (size_t i = 0; !rc && i < sizeof files / sizeof files[0]; i++) {
-        snprintf(src, sizeof src, "%s/%s", o->model, files[i]);
-        snprintf(dst, sizeof dst, "%s/%s", o->out, files[i]);
-        if (dp_file_exists(src) == 1) rc = copy_file(src, dst, e);
-    }
+    char dst[1200];
+    int rc = copy_model_files(r->model, o->out, e);
     snprintf(dst, sizeof dst, "%s/model.safetensors.index.json", o->out);
     if (!rc && dp_file_exists(dst) == 1) unlink(dst);   /* we write one unsharded file */
     snprintf(dst, sizeof dst, "%s/model.safetensors", o->out);
@@ -374,6 +474,7 @@ static void cleanup(struct run *r)
     dp_qt_free(&r->m);
     if (r->pool) dp_pool_free(r->pool);
     dp_pairs_free(&r->pairs);
+    dp_lm_data_free(&r->lm);
     if (r->tok) dp_tok_free(r->tok);
     free(r->ref_c);
     free(r->perm);
@@ -382,10 +483,10 @@ static void cleanup(struct run *r)
 int dp_train_run(const struct dp_train_opts *o, const struct dp_log *log, struct dp_error *e)
 {
     struct run r = {.o = o, .log = log};
-    if (dp_file_exists(o->out) == 2 && same_dir(o->out, o->model))
+    if (o->model && dp_file_exists(o->out) == 2 && same_dir(o->out, o->model))
         return dp_error_set(e, DP_EINVAL, o->out, 0, 0, "--out must not be the --model folder");
     int rc = setup(&r, e);
-    if (!rc) rc = reference(&r, e);
+    if (!rc && dpo(&r)) rc = reference(&r, e);
     if (!rc && o->resume && dp_file_exists(r.ckpt) == 1) {
         rc = dp_ckpt_load(r.ckpt, &r.m, &r.opt, &r.step0, r.run_fp, e);
         r.last_ckpt = r.step0;

@@ -1,5 +1,6 @@
-/* The DPO training run behind `dpoison train`: pairs tokenized, reference log-probabilities
- * computed once (cached in OUT/work), then optimizer steps over seeded shuffles of the pairs
+/* The training runs behind `dpoison train` (DPO), `dpoison sft` and `dpoison pretrain`
+ * (next-token cross-entropy, see lm.h). DPO: pairs tokenized, reference log-probabilities
+ * computed once (cached in OUT/work). All: optimizer steps over seeded shuffles of the data
  * (batch size, gradient accumulation, epochs or max steps, schedule with warmup, clipping),
  * a metrics JSONL with TRL's names, a progress line, atomic checkpoints every N steps with
  * bit-identical --resume, a stop with an error naming the step on a non-finite loss or
@@ -12,11 +13,25 @@
 #include "base/log.h"
 #include "model/qwen_train.h"
 #include "train/data.h"
+#include "train/lm.h"
 #include "train/losses.h"
 #include "train/schedule.h"
 
+enum dp_train_task { DP_TASK_DPO, DP_TASK_SFT, DP_TASK_PRETRAIN };
+
 struct dp_train_opts {
-    const char *model, *pairs, *out;
+    enum dp_train_task task;
+    const char *model, *out;
+    const char *input;               /* DPO: pairs JSONL; SFT: conversations JSONL */
+    const char *const *inputs;       /* pretrain: text files */
+    int ninputs;
+    int block_size;                  /* pretrain: tokens per sequence (512) */
+    long max_tokens;                 /* pretrain: read at most this many tokens (0: all) */
+    struct dp_sft_opts sft;
+    /* pretrain from scratch (instead of model): a config.json, a tokenizer folder, N(0, std)
+       weights in the config's torch_dtype (bfloat16, else float32), seeded with seed */
+    const char *init_config, *tokenizer;
+    float init_std;                  /* 0.02 (Qwen2's initializer_range) */
     struct dp_dpo_cfg loss;          /* sigmoid, beta 0.1 */
     struct dp_qt_opts qt;            /* LoRA, precision (bf16 products), recompute */
     struct dp_pairs_opts data;       /* TRL's truncation defaults */

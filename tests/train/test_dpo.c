@@ -182,7 +182,7 @@ static const double gs[] = {0.7, -1.3, 0.4};
 
 static double model_loss(struct dp_qt *m)
 {
-    struct dp_qt_batch b = {3, seqs, lens, plens};
+    struct dp_qt_batch b = {3, seqs, lens, plens, NULL};
     double lp[3];
     int nt[3];
     struct dp_error e;
@@ -193,7 +193,7 @@ static double model_loss(struct dp_qt *m)
 /* Central differences on up to 12 sampled elements of every parameter tensor. */
 static double check_model(struct dp_qt *m, const char *what)
 {
-    struct dp_qt_batch b = {3, seqs, lens, plens};
+    struct dp_qt_batch b = {3, seqs, lens, plens, NULL};
     double lp[3], worst = 0;
     int nt[3];
     struct dp_error e;

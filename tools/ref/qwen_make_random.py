@@ -26,6 +26,11 @@ CONFIGS = {
                  num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768,
                  rope_theta=1000000.0, rms_norm_eps=1e-6, tie_word_embeddings=True,
                  bos_token_id=151643, eos_token_id=151645),
+    # the bundled model's shape (models/README): 4096-token vocabulary, 6 layers of width 256
+    "tiny": dict(vocab_size=4096, hidden_size=256, intermediate_size=768, num_hidden_layers=6,
+                 num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
+                 rope_theta=10000.0, rms_norm_eps=1e-6, tie_word_embeddings=True,
+                 bos_token_id=4093, eos_token_id=4095),
     # ragged: vocab and MLP width not multiples of 16, odd K for down_proj, GQA 2:1, untied head
     "micro": dict(vocab_size=300, hidden_size=64, intermediate_size=87, num_hidden_layers=3,
                   num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
