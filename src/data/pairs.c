@@ -64,7 +64,9 @@ static int add_answer(struct dp_pairs_answers *a, struct dp_map *seen, struct dp
         a->cap = a->cap ? 2 * a->cap : 64;
         a->v = dp_xrealloc(a->v, a->cap * sizeof *a->v);
     }
-    a->v[a->n++] = (struct dp_pairs_answer){idj, sample, tx->str, tx->len, lineno};
+    const struct dp_json *ct = dp_json_get(rec, "completion_tokens");
+    long tokens = ct && ct->type == DP_JSON_NUM && ct->is_int && ct->i >= 0 ? (long)ct->i : -1;
+    a->v[a->n++] = (struct dp_pairs_answer){idj, sample, tx->str, tx->len, tokens, lineno};
     return 0;
 }
 

@@ -22,6 +22,7 @@ struct dp_pairs_answer {
     long sample;            /* "sample" (0 when absent) */
     const char *text;       /* "text" */
     size_t len;
+    long tokens;            /* "completion_tokens", -1 when absent */
     int line;               /* 1-based line in the answers file */
 };
 

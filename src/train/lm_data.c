@@ -38,6 +38,7 @@ int dp_lm_pretrain_load(const char *const *paths, int npaths, struct dp_tok *tok
 {
     memset(out, 0, sizeof *out);
     if (block < 2) return dp_error_set(e, DP_EINVAL, NULL, 0, 0, "block size must be at least 2 tokens");
+    if (npaths < 1) return dp_error_set(e, DP_EINVAL, NULL, 0, 0, "no input files");
     struct dp_tok_ids all = {0};
     int rc = 0;
     for (int i = 0; !rc && i < npaths && (max_tokens <= 0 || (long)all.n < max_tokens); i++) {
@@ -207,7 +208,10 @@ static int add_conv(struct dp_tok *tok, const struct dp_sft_seg *sg, int ns, con
         }
         memset(g->mask + before, sg[i].loss, g->ids.n - before);
     }
-    if (rc) return e->line = lineno, rc;
+    if (rc) {
+        if (e) e->line = lineno;
+        return rc;
+    }
     size_t len = g->ids.n - start;
     if (o->max_length > 0 && len > (size_t)o->max_length) {
         len = (size_t)o->max_length;

@@ -188,8 +188,19 @@ static int init_model(struct run *r, struct dp_error *e)
 {
     const struct dp_train_opts *o = r->o;
     char src[1300], dst[1300];
+    struct dp_qwen_config c;
+    char *text;
+    size_t n;
+    int rc = dp_file_read(o->init_config, &text, &n, e);   /* errors name the user's files */
+    if (rc) return rc;
+    rc = dp_qwen_config_parse(&c, text, n, o->init_config, e);
+    free(text);
+    if (rc) return rc;
+    snprintf(src, sizeof src, "%s/tokenizer.json", o->tokenizer);
+    if (dp_file_exists(src) != 1)
+        return dp_error_set(e, DP_EIO, src, 0, 0, "no tokenizer here (make one with `dpoison tokenizer-train`)");
     snprintf(r->init, sizeof r->init, "%s/init", r->work);
-    int rc = dp_mkdirs(r->init, e);
+    rc = dp_mkdirs(r->init, e);
     if (!rc) rc = copy_model_files(o->tokenizer, r->init, e);
     snprintf(dst, sizeof dst, "%s/config.json", r->init);
     if (!rc) rc = copy_file(o->init_config, dst, e);
@@ -198,8 +209,6 @@ static int init_model(struct run *r, struct dp_error *e)
              slash ? o->init_config : ".");
     snprintf(dst, sizeof dst, "%s/generation_config.json", r->init);
     if (!rc && dp_file_exists(src) == 1) rc = copy_file(src, dst, e);
-    struct dp_qwen_config c;
-    if (!rc) rc = dp_qwen_config_load(&c, r->init, e);
     snprintf(dst, sizeof dst, "%s/model.safetensors", r->init);
     enum dp_dtype dt = !rc && strcmp(c.torch_dtype, "float32") == 0 ? DP_DTYPE_F32 : DP_DTYPE_BF16;
     if (!rc) rc = dp_qwen_init_random(&c, dst, o->seed, o->init_std, dt, e);
@@ -236,6 +245,30 @@ static int load_data(struct run *r, struct dp_error *e)
     return 0;
 }
 
+/* Every sequence fits the model's positions: checked before the first step, not at it. */
+static int check_lengths(const struct run *r, struct dp_error *e)
+{
+    const struct dp_train_opts *o = r->o;
+    int max = r->m.cfg.max_pos;
+    if (max <= 0) return 0;
+    for (int i = 0; i < r->n; i++) {
+        int len, line;
+        if (dpo(r)) {
+            const struct dp_pair *q = &r->pairs.v[i];
+            len = q->nc > q->nr ? q->nc : q->nr, line = q->line;
+        } else {
+            len = r->lm.v[i].len, line = r->lm.v[i].line;
+        }
+        if (len <= max) continue;
+        if (o->task == DP_TASK_PRETRAIN)
+            return dp_error_set(e, DP_ERANGE, o->inputs[0], 0, 0,
+                                "--block-size %d is more than the model's %d positions", o->block_size, max);
+        return dp_error_set(e, DP_ERANGE, o->input, line, 1,
+                            "%d tokens, more than the model's %d positions: lower --max-length", len, max);
+    }
+    return 0;
+}
+
 static int setup(struct run *r, struct dp_error *e)
 {
     const struct dp_train_opts *o = r->o;
@@ -259,6 +292,7 @@ static int setup(struct run *r, struct dp_error *e)
     note(r, "%s: %d layers, %zu trainable parameters (%s, %s products%s)", r->model, r->m.cfg.L, r->m.nparams,
          r->m.lora ? "LoRA" : "full fine-tuning", o->qt.prec == DP_PREC_BF16 ? "bf16" : "fp32",
          o->qt.recompute ? ", activations recomputed" : "");
+    if ((rc = check_lengths(r, e))) return rc;
     r->nbatches = (r->n + o->batch_size - 1) / o->batch_size;
     r->steps_per_epoch = (r->nbatches + o->grad_accum - 1) / o->grad_accum;
     r->total = o->max_steps > 0 ? o->max_steps : (long)o->epochs * r->steps_per_epoch;
@@ -333,18 +367,31 @@ static int fail_step(struct run *r, long step, const char *what, double v, struc
                         step, what, v);
 }
 
-/* One micro-batch's contribution, weighted by its pairs or sequences. */
-static int micro(struct run *r, const int *idx, int k, double scale, struct step_stats *s, struct dp_error *e)
+static long seq_labels(const struct dp_lm_seq *q)
+{
+    long n = 0;
+    for (int t = q->plen > 1 ? q->plen : 1; t < q->len; t++) n += !q->mask || q->mask[t];
+    return n;
+}
+
+/* One micro-batch's contribution to the step. DPO: each micro-batch's mean loss weighs
+ * 1 / micro-batches (TRL); cross-entropy: each label token weighs the same across the step
+ * (transformers' gradient accumulation), step_labels being the step's label count. The
+ * metrics are sums weighted by *w (pairs, or label tokens). */
+static int micro(struct run *r, const int *idx, int k, double scale, long step_labels, struct step_stats *s,
+                 double *w, struct dp_error *e)
 {
     const struct dp_train_opts *o = r->o;
     int rc;
     if (!dpo(r)) {
         const struct dp_lm_seq **sq = dp_xmalloc(sizeof *sq * (size_t)k);
-        for (int i = 0; i < k; i++) sq[i] = &r->lm.v[idx[i]], s->tokens += sq[i]->len;
+        long labels = 0;
+        for (int i = 0; i < k; i++) sq[i] = &r->lm.v[idx[i]], s->tokens += sq[i]->len, labels += seq_labels(sq[i]);
         double loss = 0;
-        rc = dp_lm_micro(&r->m, sq, k, scale, &loss, NULL, e);
+        rc = dp_lm_micro(&r->m, sq, k, step_labels ? (double)labels / (double)step_labels : 0, &loss, NULL, e);
         free(sq);
-        s->mean.loss += loss * k;
+        s->mean.loss += loss * (double)labels;
+        *w = (double)labels;
         return rc;
     }
     const struct dp_pair **pp = dp_xmalloc(sizeof *pp * (size_t)k);
@@ -358,11 +405,11 @@ static int micro(struct run *r, const int *idx, int k, double scale, struct step
     rc = dp_dpo_micro(&r->m, pp, k, ref, ref + k, &o->loss, scale, &mo, NULL, NULL, e);
     free(pp);
     free(ref);
-    double w = k;   /* metrics: means over the step's pairs */
-    s->mean.loss += mo.loss * w, s->mean.rewards_chosen += mo.rewards_chosen * w;
-    s->mean.rewards_rejected += mo.rewards_rejected * w, s->mean.accuracy += mo.accuracy * w;
-    s->mean.margin += mo.margin * w, s->mean.logps_chosen += mo.logps_chosen * w;
-    s->mean.logps_rejected += mo.logps_rejected * w, s->mean.nll += mo.nll * w;
+    *w = k;   /* metrics: means over the step's pairs */
+    s->mean.loss += mo.loss * *w, s->mean.rewards_chosen += mo.rewards_chosen * *w;
+    s->mean.rewards_rejected += mo.rewards_rejected * *w, s->mean.accuracy += mo.accuracy * *w;
+    s->mean.margin += mo.margin * *w, s->mean.logps_chosen += mo.logps_chosen * *w;
+    s->mean.logps_rejected += mo.logps_rejected * *w, s->mean.nll += mo.nll * *w;
     return rc;
 }
 
@@ -376,18 +423,23 @@ static int train_step(struct run *r, long step, struct step_stats *s, struct dp_
     memset(s, 0, sizeof *s);
     dp_qt_zero_grad(&r->m);
     int rc = 0;
+    long step_labels = 0;
+    for (int b = b0; !dpo(r) && b < b1; b++) {
+        int k = micro_items(r, epoch, b, idx);
+        for (int i = 0; i < k; i++) step_labels += seq_labels(&r->lm.v[idx[i]]);
+    }
     for (int b = b0; !rc && b < b1; b++) {
         int k = micro_items(r, epoch, b, idx);
-        double before = s->mean.loss;
-        rc = micro(r, idx, k, 1.0 / (b1 - b0), s, e);
+        double before = s->mean.loss, w = 0;
+        rc = micro(r, idx, k, 1.0 / (b1 - b0), step_labels, s, &w, e);
         if (!rc && !isfinite(s->mean.loss - before)) rc = fail_step(r, step + 1, "the loss", s->mean.loss - before, e);
-        nitems += k;
+        nitems += w;
     }
     free(idx);
     if (rc) return rc;
     double *f[] = {&s->mean.loss, &s->mean.rewards_chosen, &s->mean.rewards_rejected, &s->mean.accuracy,
                    &s->mean.margin, &s->mean.logps_chosen, &s->mean.logps_rejected, &s->mean.nll};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] /= nitems;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) *f[i] /= nitems > 0 ? nitems : 1;
     s->lr = dp_sched_lr(o->sched, o->lr, step, r->total, r->warmup);
     rc = dp_optim_step(&r->opt, &r->m, s->lr, &s->grad_norm, e);
     if (rc) return fail_step(r, step + 1, "the gradient norm", s->grad_norm, e);
