@@ -87,3 +87,25 @@ char *dp_sbuf_take(struct dp_sbuf *b)
     b->n = b->cap = 0;
     return p;
 }
+
+void dp_lines_init(struct dp_lines *it, const char *p, size_t n)
+{
+    *it = (struct dp_lines){p, n, 0, 0};
+}
+
+bool dp_lines_next(struct dp_lines *it, struct dp_line *out)
+{
+    while (it->i < it->n) {
+        const char *s = it->p + it->i, *nl = memchr(s, '\n', it->n - it->i);
+        size_t len = nl ? (size_t)(nl - s) : it->n - it->i;
+        it->i += len + 1;
+        it->lineno++;
+        if (len > 0 && s[len - 1] == '\r') len--;
+        size_t t = 0;
+        while (t < len && (s[t] == ' ' || s[t] == '\t' || s[t] == '\r')) t++;
+        if (t == len) continue;
+        *out = (struct dp_line){s, len, it->lineno, nl == NULL};
+        return true;
+    }
+    return false;
+}

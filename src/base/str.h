@@ -27,6 +27,23 @@ void dp_sbuf_putc(struct dp_sbuf *b, char c);
 void dp_sbuf_printf(struct dp_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dp_sbuf_reset(struct dp_sbuf *b);   /* length 0, keeps capacity */
 void dp_sbuf_free(struct dp_sbuf *b);
+
+/* The non-blank lines of a text (JSONL, prompt lists): blank means only spaces, tabs and CR.
+ * A line excludes its '\n' and a trailing '\r'; lineno is 1-based; last is true for a line
+ * with no '\n' after it (a torn last record of a killed writer). */
+struct dp_lines {
+    const char *p;
+    size_t n, i;
+    int lineno;
+};
+struct dp_line {
+    const char *s;
+    size_t len;
+    int lineno;
+    bool last;
+};
+void dp_lines_init(struct dp_lines *it, const char *p, size_t n);
+bool dp_lines_next(struct dp_lines *it, struct dp_line *out);
 /* Hands the buffer to the caller (free() it); b is left empty. */
 char *dp_sbuf_take(struct dp_sbuf *b);
 

@@ -228,17 +228,10 @@ static int read_prompts(struct run *r, struct dp_error *e)
     if (rc) return rc;
     struct dp_map ids;
     dp_map_init(&ids);
-    size_t i = 0;
-    for (int lineno = 1; i < n && !rc; lineno++) {
-        size_t j = i;
-        while (j < n && text[j] != '\n') j++;
-        size_t end = j;
-        if (end > i && text[end - 1] == '\r') end--;
-        size_t k = i;
-        while (k < end && (text[k] == ' ' || text[k] == '\t')) k++;
-        if (k < end) rc = add_prompt(r, text + i, end - i, r->o.prompts, lineno, &ids, e);
-        i = j + 1;
-    }
+    struct dp_lines it;
+    struct dp_line ln;
+    dp_lines_init(&it, text, n);
+    while (!rc && dp_lines_next(&it, &ln)) rc = add_prompt(r, ln.s, ln.len, r->o.prompts, ln.lineno, &ids, e);
     dp_map_free(&ids);
     free(text);
     return rc;

@@ -81,19 +81,12 @@ int dp_pairs_answers_read(struct dp_pairs_answers *a, const char *path, struct d
     struct dp_map seen;
     struct dp_sbuf key = {0};
     dp_map_init(&seen);
-    size_t i = 0;
-    for (int lineno = 1; i < n && !rc; lineno++) {
-        size_t j = i;
-        while (j < n && text[j] != '\n') j++;
-        size_t end = j;
-        if (end > i && text[end - 1] == '\r') end--;
-        size_t k = i;
-        while (k < end && (text[k] == ' ' || text[k] == '\t')) k++;
-        if (k < end) {
-            rc = add_answer(a, &seen, &key, text + i, end - i, path, lineno, e);
-            if (rc && j == n) rc = 0;   /* a torn last line of a killed generation */
-        }
-        i = j + 1;
+    struct dp_lines it;
+    struct dp_line ln;
+    dp_lines_init(&it, text, n);
+    while (!rc && dp_lines_next(&it, &ln)) {
+        rc = add_answer(a, &seen, &key, ln.s, ln.len, path, ln.lineno, e);
+        if (rc && ln.last) rc = 0;   /* a torn last line of a killed generation */
     }
     dp_sbuf_free(&key);
     dp_map_free(&seen);

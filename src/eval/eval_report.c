@@ -138,31 +138,24 @@ int dp_eval_report_example(struct dp_eval_report *er, const char *path, struct d
     size_t n;
     int rc = dp_file_read(path, &text, &n, e);
     if (rc) return rc;
-    size_t i = 0, lines = 0, first = n, firstlen = 0;
-    int firstno = 0;
-    for (int lineno = 1; i < n; lineno++) {
-        size_t j = i;
-        while (j < n && text[j] != '\n') j++;
-        size_t k = i;
-        while (k < j && isspace((unsigned char)text[k])) k++;
-        if (k < j) {
-            if (!lines++) first = i, firstlen = j - i, firstno = lineno;
-        }
-        i = j + 1;
-    }
-    if (lines) {
+    struct dp_lines it;
+    struct dp_line ln;
+    dp_lines_init(&it, text, n);
+    if (dp_lines_next(&it, &ln)) {
         struct dp_json *rec;
         struct dp_error je = {0};
-        rc = dp_json_parse(&er->arena, text + first, firstlen, path, &rec, &je);
+        rc = dp_json_parse(&er->arena, ln.s, ln.len, path, &rec, &je);
         if (rc) {
-            rc = dp_error_set(e, DP_EFORMAT, path, firstno, je.col, "%s", je.msg);
+            rc = dp_error_set(e, DP_EFORMAT, path, ln.lineno, je.col, "%s", je.msg);
         } else {
             const char *prompt = trl_text(dp_json_get(rec, "prompt"), "user");
             const char *chosen = trl_text(dp_json_get(rec, "chosen"), "assistant");
             const char *rejected = trl_text(dp_json_get(rec, "rejected"), "assistant");
             if (!chosen || !rejected) {
-                rc = dp_error_set(e, DP_EFORMAT, path, firstno, 1, "expected a TRL record with \"chosen\" and \"rejected\"");
+                rc = dp_error_set(e, DP_EFORMAT, path, ln.lineno, 1, "expected a TRL record with \"chosen\" and \"rejected\"");
             } else {
+                size_t lines = 1;
+                for (struct dp_line x; dp_lines_next(&it, &x);) lines++;
                 char title[96];
                 snprintf(title, sizeof title, "pair 1 of %zu", lines);
                 er->example = (struct dp_report_example){dp_arena_strndup(&er->arena, title, strlen(title)),

@@ -278,18 +278,14 @@ int dp_pairs_load(const char *path, struct dp_tok *tok, const struct dp_pairs_op
     if (k.end < 0) rc = dp_error_set(e, DP_EFORMAT, path, 0, 0, "the tokenizer has neither <|im_end|> nor an eos token");
     struct dp_arena a;
     dp_arena_init(&a, 1 << 16);
-    int cap = 0, lineno = 0;
-    for (size_t i = 0; !rc && i < n;) {
-        const char *s = text + i, *nl = memchr(s, '\n', n - i);
-        size_t len = nl ? (size_t)(nl - s) : n - i;
-        i += len + 1;
-        lineno++;
-        size_t t = 0;
-        while (t < len && (s[t] == ' ' || s[t] == '\t' || s[t] == '\r')) t++;
-        if (t == len) continue;
+    int cap = 0;
+    struct dp_lines it;
+    struct dp_line ln;
+    dp_lines_init(&it, text, n);
+    while (!rc && dp_lines_next(&it, &ln)) {
         struct dp_pair_text pt;
-        rc = dp_pair_parse(&a, s, len, path, lineno, o, &pt, e);
-        if (!rc) rc = add_record(&k, &pt, lineno, out, &cap, e);
+        rc = dp_pair_parse(&a, ln.s, ln.len, path, ln.lineno, o, &pt, e);
+        if (!rc) rc = add_record(&k, &pt, ln.lineno, out, &cap, e);
         dp_arena_reset(&a);
     }
     dp_arena_free(&a);

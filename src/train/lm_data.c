@@ -247,19 +247,15 @@ int dp_lm_sft_load(const char *path, struct dp_tok *tok, const struct dp_sft_opt
     struct dp_arena a;
     dp_arena_init(&a, 1 << 16);
     struct grow g = {0};
-    int cap = 0, lineno = 0;
-    for (size_t i = 0; !rc && i < n;) {
-        const char *s = text + i, *nl = memchr(s, '\n', n - i);
-        size_t len = nl ? (size_t)(nl - s) : n - i;
-        i += len + 1;
-        lineno++;
-        size_t t = 0;
-        while (t < len && (s[t] == ' ' || s[t] == '\t' || s[t] == '\r')) t++;
-        if (t == len) continue;
+    int cap = 0;
+    struct dp_lines it;
+    struct dp_line ln;
+    dp_lines_init(&it, text, n);
+    while (!rc && dp_lines_next(&it, &ln)) {
         struct dp_sft_seg *sg;
         int ns;
-        rc = dp_sft_parse(&a, s, len, path, lineno, o, &sg, &ns, e);
-        if (!rc) rc = add_conv(tok, sg, ns, o, lineno, &g, out, &cap, e);
+        rc = dp_sft_parse(&a, ln.s, ln.len, path, ln.lineno, o, &sg, &ns, e);
+        if (!rc) rc = add_conv(tok, sg, ns, o, ln.lineno, &g, out, &cap, e);
         dp_arena_reset(&a);
     }
     dp_arena_free(&a);
