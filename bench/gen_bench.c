@@ -4,6 +4,9 @@
  * build/libdpoison.a. Prints one "key value" per line; keys ending in _cpu divide by the
  * process CPU time over the thread count instead of wall time, an estimate of the rate on an
  * idle machine when other jobs share the CPUs (the pool's threads spin while they wait).
+ * read_gb_s: the read bandwidth over the weights with the same threads, measured after the
+ * decode runs (a batch-1 decode step reads every weight once: its bound is read_gb_s over
+ * weights_mb).
  * usage: gen_bench MODEL [--threads N] [--prec bf16|f32] [--prompt P] [--steps S] [--batch B] */
 #include "base/log.h"
 #include "base/rng.h"
@@ -29,12 +32,54 @@ static void die(const struct dp_error *e)
     exit(1);
 }
 
+/* The first index of the largest value (the harness's token choice, as torch.argmax): the maximum
+ * over 16 lanes (a loop the compiler vectorizes), then its first position. */
 static int argmax(const float *x, int n)
 {
-    int b = 0;
-    for (int i = 1; i < n; i++)
-        if (x[i] > x[b]) b = i;
-    return b;
+    float lane[16];
+    for (int l = 0; l < 16; l++) lane[l] = x[0];
+    int i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++) lane[l] = x[i + l] > lane[l] ? x[i + l] : lane[l];
+    float mx = lane[0];
+    for (int l = 1; l < 16; l++) mx = lane[l] > mx ? lane[l] : mx;
+    for (; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+    for (i = 0; i < n; i++)
+        if (x[i] == mx) return i;
+    return 0;
+}
+
+/* Read bandwidth over the weights with the pool's threads (what a batch-1 decode step streams):
+ * pieces of 1 MB xor-reduced in 64-byte vectors. */
+typedef uint64_t v8u64 __attribute__((vector_size(64)));
+struct bw_job { const unsigned char *p; size_t n; v8u64 acc[64]; };
+
+static void bw_piece(void *ctx, long lo, long hi, int tid)
+{
+    struct bw_job *j = ctx;
+    v8u64 a = {0}, b = {0};
+    size_t end = (size_t)hi << 20 < j->n ? (size_t)hi << 20 : j->n;
+    for (size_t o = (size_t)lo << 20; o + 128 <= end; o += 128) {
+        v8u64 x, y;
+        memcpy(&x, j->p + o, 64);
+        memcpy(&y, j->p + o + 64, 64);
+        a ^= x;
+        b ^= y;
+    }
+    j->acc[tid & 63] ^= a ^ b;
+}
+
+static double weight_bandwidth(const struct dp_qwen *m, struct dp_pool *pool)
+{
+    struct bw_job j = {.p = m->mem, .n = m->mem_bytes};
+    double best = 1e30;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = dp_now();
+        dp_pool_run_range(pool, (long)((j.n + (1 << 20) - 1) >> 20), 1, bw_piece, &j);
+        double dt = dp_now() - t0;
+        if (dt < best) best = dt;
+    }
+    return (double)j.n / best;
 }
 
 /* Decodes steps tokens in B slots after a short prompt each; returns tokens/s of the decode
@@ -116,12 +161,15 @@ int main(int argc, char **argv)
     decode(&m, &s, pool, prec, 1, 4, &r, NULL);   /* warm */
     double d1 = decode(&m, &s, pool, prec, 1, steps, &r, &c1);
     double dB = decode(&m, &s, pool, prec, B, steps, &r, &c16);
+    double bw = weight_bandwidth(&m, pool);
     printf("prefill_tok_s %.1f\n", P / best);
     printf("decode1_tok_s %.2f\n", d1);
     printf("decode%d_tok_s %.2f\n", B, dB);
     printf("prefill_tok_s_cpu %.1f\n", P / bestc);
     printf("decode1_tok_s_cpu %.2f\n", c1);
     printf("decode%d_tok_s_cpu %.2f\n", B, c16);
+    printf("weights_mb %.0f\n", m.mem_bytes / 1048576.0);
+    printf("read_gb_s %.1f\n", bw / 1e9);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak_rss_mb %.0f\n", ru.ru_maxrss / 1024.0);

@@ -29,7 +29,6 @@ struct gen {
     float *logits;
     int32_t *picked;       /* [batch] the token sampled for each entry */
     int *tosample, nsample;
-    long snext;            /* sampling job counter */
     struct dp_sampler *samplers;   /* one per thread */
 };
 
@@ -109,13 +108,11 @@ static int finish(struct gen *g, struct gslot *sl, enum dp_finish why, dp_gen_do
 
 /* Samples the entries listed in tosample, spread over the threads (each job has its own stream,
  * so who samples what does not matter). */
-static void sample_worker(void *ctx, int tid, int nth)
+static void sample_piece(void *ctx, long lo, long hi, int tid)
 {
     struct gen *g = ctx;
     int V = g->m->cfg.V;
-    for (;;) {
-        long i = __atomic_fetch_add(&g->snext, 1, __ATOMIC_RELAXED);
-        if (i >= g->nsample) break;
+    for (long i = lo; i < hi; i++) {
         int k = g->tosample[i];
         struct gslot *sl = &g->slots[g->eslot[k]];
         g->picked[k] = dp_sample(&g->samplers[tid], g->logits + (size_t)k * V, V, sl->seq, sl->nseq,
@@ -134,8 +131,7 @@ static int run_step(struct gen *g, int n, dp_gen_done_fn done, void *ud, struct 
         if (g->eprefill[k]) sl->fed += g->entok[k];
         if (sl->fed >= g->jobs[sl->job].nprompt) g->tosample[g->nsample++] = k;
     }
-    g->snext = 0;
-    dp_pool_run(g->nsample > 1 ? g->pool : NULL, sample_worker, g);
+    dp_pool_run_range(g->nsample > 1 ? g->pool : NULL, g->nsample, 1, sample_piece, g);
     for (int i = 0; i < g->nsample; i++) {
         int k = g->tosample[i];
         struct gslot *sl = &g->slots[g->eslot[k]];

@@ -104,12 +104,11 @@ struct pass {
     struct dp_qwen_state *s;
     const struct sub *subs;
     int nsub, M, layer;
-    long next;             /* attention job counter */
     int op;                /* row op */
     const float *w;        /* row op weight */
 };
 
-enum { OP_NORM1, OP_NORM2, OP_SWIGLU, OP_ROPE_STORE };
+enum { OP_NORM, OP_ADD_NORM, OP_ADD, OP_SWIGLU, OP_ROPE };   /* OP_ADD*: x += proj first */
 
 static void store_kv(const struct pass *ps, int si)
 {
@@ -128,45 +127,43 @@ static void store_kv(const struct pass *ps, int si)
     }
 }
 
-static void rows_worker(void *ctx, int tid, int nth)
+/* Rows [lo, hi) of the pass through the current row op. */
+static void rows_piece(void *ctx, long lo, long hi, int tid)
 {
     struct pass *ps = ctx;
     const struct dp_qwen_config *c = &ps->m->cfg;
     struct dp_qwen_state *s = ps->s;
-    long lo, hi;
-    if (ps->op == OP_ROPE_STORE) {   /* rows of q and k rotated, then k and v cached */
-        dp_pool_split(ps->M, tid, nth, &lo, &hi);
+    int n = (int)(hi - lo);
+    if (ps->op == OP_ROPE) {   /* rows of q and k rotated */
         int Q = (c->H + 2 * c->Hkv) * c->D;
         float *q = s->qkv + (size_t)lo * Q;
-        dp_rope_forward(q, Q, s->pos + lo, s->cos_t, s->sin_t, (int)(hi - lo), c->H, c->D);
-        dp_rope_forward(q + c->H * c->D, Q, s->pos + lo, s->cos_t, s->sin_t, (int)(hi - lo), c->Hkv, c->D);
-        return;
-    }
-    dp_pool_split(ps->M, tid, nth, &lo, &hi);
-    int n = (int)(hi - lo);
-    if (ps->op == OP_SWIGLU)
+        dp_rope_forward(q, Q, s->pos + lo, s->cos_t, s->sin_t, n, c->H, c->D);
+        dp_rope_forward(q + c->H * c->D, Q, s->pos + lo, s->cos_t, s->sin_t, n, c->Hkv, c->D);
+    } else if (ps->op == OP_SWIGLU) {
         dp_swiglu_forward(s->h + (size_t)lo * c->F, s->gu + (size_t)lo * 2 * c->F, n, c->F);
-    else
-        dp_rmsnorm_forward(s->xn + (size_t)lo * c->C, s->x + (size_t)lo * c->C, ps->w, c->eps, n, c->C);
+    } else {
+        float *x = s->x + (size_t)lo * c->C;
+        if (ps->op != OP_NORM) dp_add_forward(x, s->proj + (size_t)lo * c->C, n, c->C);
+        if (ps->op != OP_ADD) dp_rmsnorm_forward(s->xn + (size_t)lo * c->C, x, ps->w, c->eps, n, c->C);
+    }
 }
 
 static void rows_op(struct dp_pool *pool, struct pass *ps, int op, const float *w)
 {
     ps->op = op;
     ps->w = w;
-    dp_pool_run(ps->M >= 64 ? pool : NULL, rows_worker, ps);   /* small: not worth a dispatch */
+    if (ps->M >= 8) dp_pool_run_range(pool, ps->M, ps->M >= 64 ? 16 : 4, rows_piece, ps);
+    else rows_piece(ps, 0, ps->M, 0);   /* small: not worth a dispatch */
 }
 
-static void attn_worker(void *ctx, int tid, int nth)
+/* Attention jobs [lo, hi): job j is head j % H of sub j / H. */
+static void attn_piece(void *ctx, long lo, long hi, int tid)
 {
     struct pass *ps = ctx;
     const struct dp_qwen_config *c = &ps->m->cfg;
     struct dp_qwen_state *s = ps->s;
     int Q = (c->H + 2 * c->Hkv) * c->D, HD = c->H * c->D, grp = c->H / c->Hkv;
-    long njobs = (long)ps->nsub * c->H;
-    for (;;) {
-        long j = __atomic_fetch_add(&ps->next, 1, __ATOMIC_RELAXED);
-        if (j >= njobs) break;
+    for (long j = lo; j < hi; j++) {
         const struct sub *sb = &ps->subs[j / c->H];
         int h = (int)(j % c->H), g = h / grp;
         dp_attention_head_forward(s->att + (size_t)sb->row0 * HD + h * c->D, HD,
@@ -181,26 +178,28 @@ static void run_pass(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp
 {
     const struct dp_qwen_config *c = &m->cfg;
     struct pass ps = {.m = m, .s = s, .subs = subs, .nsub = nsub, .M = M};
-    long work = 0;   /* query-key pairs of attention per head: below ~64k, one thread is faster */
+    long work = 0;   /* query-key pairs of attention over the heads: below a few thousand, one
+                      * thread is faster */
     for (int i = 0; i < nsub; i++) work += (long)subs[i].T * (subs[i].pos0 + subs[i].T);
     work *= c->H;
+    long njobs = (long)nsub * c->H;
     dp_embedding_forward(s->x, s->ids, &m->embed, M);
+    if (c->L > 0) rows_op(pool, &ps, OP_NORM, m->layers[0].ln1);
     for (int l = 0; l < c->L; l++) {
         const struct dp_qwen_layer *ly = &m->layers[l];
         ps.layer = l;
-        rows_op(pool, &ps, OP_NORM1, ly->ln1);
         dp_matmul_forward(pool, s->qkv, s->xn, &ly->qkv, ly->qkv_bias, M, prec, s->xbf);
-        rows_op(pool, &ps, OP_ROPE_STORE, NULL);
+        rows_op(pool, &ps, OP_ROPE, NULL);
         for (int i = 0; i < nsub; i++) store_kv(&ps, i);
-        ps.next = 0;
-        dp_pool_run(work > 65536 ? pool : NULL, attn_worker, &ps);
+        dp_pool_run_range(work > 4096 ? pool : NULL, njobs, 1, attn_piece, &ps);
         dp_matmul_forward(pool, s->proj, s->att, &ly->o, NULL, M, prec, s->xbf);
-        dp_add_forward(s->x, s->proj, M, c->C);
-        rows_op(pool, &ps, OP_NORM2, ly->ln2);
+        rows_op(pool, &ps, OP_ADD_NORM, ly->ln2);
         dp_matmul_forward(pool, s->gu, s->xn, &ly->gu, NULL, M, prec, s->xbf);
         rows_op(pool, &ps, OP_SWIGLU, NULL);
         dp_matmul_forward(pool, s->proj, s->h, &ly->down, NULL, M, prec, s->xbf);
-        dp_add_forward(s->x, s->proj, M, c->C);
+        /* the residual, and the next layer's input norm */
+        if (l + 1 < c->L) rows_op(pool, &ps, OP_ADD_NORM, m->layers[l + 1].ln1);
+        else rows_op(pool, &ps, OP_ADD, NULL);
     }
 }
 
@@ -233,7 +232,8 @@ int dp_qwen_forward(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_
     const struct dp_qwen_config *c = &m->cfg;
     int rc = check_call(m, s, n, slot, ntok, tok, e);
     if (rc || n == 0) return rc;
-    struct sub *subs = dp_xmalloc((size_t)n * sizeof *subs);
+    struct sub local[16];   /* no allocation for a decode step of up to 16 sequences */
+    struct sub *subs = n <= 16 ? local : dp_xmalloc((size_t)n * sizeof *subs);
     long row = 0;   /* rows of the whole call done */
     int ei = 0, eo = 0;   /* cursor: entry, tokens of it done */
     while (ei < n) {
@@ -280,6 +280,6 @@ int dp_qwen_forward(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_
         }
     }
     if (!all_logits) dp_matmul_forward(pool, logits, s->last, &m->lm_head, NULL, n, prec, s->xbf);
-    free(subs);
+    if (subs != local) free(subs);
     return 0;
 }

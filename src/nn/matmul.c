@@ -1,8 +1,10 @@
 /* Packed-weight matmul kernels: a portable scalar version and AVX-512 ones (fp32 FMA with fp32
  * or exactly widened bf16 weights; AVX-512 BF16 dot products), chosen at run time with
  * __builtin_cpu_supports. Register tiles of MR rows x NV panels accumulate over the whole K, so
- * each output's arithmetic is fixed by K alone (see matmul.h on batch invariance). Threads split
- * the panels; rows are blocked so a group of panels stays in L2 while the rows stream by. */
+ * each output's arithmetic is fixed by K alone (see matmul.h on batch invariance). Threads take
+ * pieces of the panels (dp_pool_run_range: their own share front to back, then what the others
+ * have left); within a piece rows are blocked so a group of panels stays in L2 while the rows
+ * stream by. */
 #include "nn/matmul.h"
 #include <assert.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #define NRV 3        /* panels per register tile */
 #define MB 96        /* rows per block */
+#define GRAIN_BYTES ((size_t)64 << 10)   /* weights per piece of work for one or two rows */
 
 enum mm_mode { MODE_F32W, MODE_BF16W, MODE_BF16X };   /* fp32 W; bf16 W exact; bf16 dot */
 
@@ -328,11 +331,9 @@ static void mm_tile(const struct mm_job *j, int m0, int mr, int p, int nv, const
     kern_scalar(j, m0, mr, p, nv);
 }
 
-static void mm_worker(void *ctx, int tid, int nth)
+/* Panels [p0, p1) for every row. */
+static void mm_range(const struct mm_job *j, long p0, long p1)
 {
-    const struct mm_job *j = ctx;
-    long p0, p1;
-    dp_pool_split(j->w->npanels, tid, nth, &p0, &p1);
     int mrmax = j->mode == MODE_BF16X ? 8 : 6;
     for (int mb = 0; mb < j->M; mb += MB) {
         int me = mb + MB < j->M ? mb + MB : j->M;
@@ -343,7 +344,7 @@ static void mm_worker(void *ctx, int tid, int nth)
             int nv = p1 - p < step ? (int)(p1 - p) : step;
             /* the next group, when it is a full one (the prefetch walks NV panels); only when several
              * row tiles share the panels: a lone tile streams well on the hardware prefetcher */
-            const unsigned char *next = step == NRV && p + NRV + nv <= p1
+            const unsigned char *next = step == NRV && p + NRV + NRV <= j->w->npanels
                 ? (const unsigned char *)j->w->data + (size_t)(p + NRV) * j->w->panel_bytes : NULL;
             for (int m = mb; m < me; m += mrmax) {
                 int mr = me - m < mrmax ? me - m : mrmax;
@@ -353,12 +354,15 @@ static void mm_worker(void *ctx, int tid, int nth)
     }
 }
 
+static void mm_piece(void *ctx, long p0, long p1, int tid)
+{
+    mm_range(ctx, p0, p1);
+}
+
 #ifdef DP_X86
-static void cvt_worker(void *ctx, int tid, int nth)
+static void cvt_piece(void *ctx, long m0, long m1, int tid)
 {
     const struct mm_job *j = ctx;
-    long m0, m1;
-    dp_pool_split(j->M, tid, nth, &m0, &m1);
     convert_rows_bf16(j->x, j->xbf, j->w->K, j->w->K2, m0, m1);
 }
 #endif
@@ -379,11 +383,24 @@ void dp_matmul_forward(struct dp_pool *pool, float *out, const float *x, const s
     if (j.mode == MODE_BF16W && prec == DP_PREC_BF16 && dp_matmul_has_bf16()) {
         assert(xbf);
         j.mode = MODE_BF16X;
-        if (M >= 64) dp_pool_run(pool, cvt_worker, &j);
-        else cvt_worker(&j, 0, 1);
+        if (M >= 16) dp_pool_run_range(pool, M, M >= 64 ? 16 : 4, cvt_piece, &j);
+        else cvt_piece(&j, 0, M, 0);
     }
 #else
     (void)prec;
 #endif
-    dp_pool_run(M * (long)w->N * w->K < 32768 ? NULL : pool, mm_worker, &j);
+    if (M * (long)w->N * w->K < 32768) {
+        mm_range(&j, 0, w->npanels);
+        return;
+    }
+    /* Threads take pieces of their dp_pool_split share of the panels front to back (one sequential
+     * stream each, as a static split) and then help the others. One or two rows are bound by
+     * reading the weights: pieces of about GRAIN_BYTES. More rows are bound by the dot products:
+     * two register groups of panels per piece, which stay in L2 while the row blocks pass. */
+    long g = NRV * 2;
+    if (M <= 2) {
+        g = (long)(GRAIN_BYTES / w->panel_bytes);
+        if (g < 1) g = 1;
+    }
+    dp_pool_run_range(pool, w->npanels, g, mm_piece, &j);
 }

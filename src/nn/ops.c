@@ -283,6 +283,50 @@ T512 static INL void weighted_sum(const int DV, const float *p, const float *v, 
     for (int i = 0; i < DV; i++) _mm512_storeu_ps(o + 16 * i, _mm512_add_ps(a0[i], a1[i]));
 }
 
+/* weighted_sum for queries t (nk keys) and t + 1 (nk + 1 keys) at once, each value row loaded
+ * once for both: every output's sum runs in the same order as weighted_sum's, so the same bits. */
+T512 static INL void weighted_sum2(const int DV, const float *p0, const float *p1, const float *v,
+                                   int nk, float *o0, float *o1)
+{
+    __m512 a0[4], a1[4], b0[4], b1[4];
+#pragma GCC unroll 4
+    for (int i = 0; i < DV; i++) a0[i] = a1[i] = b0[i] = b1[i] = _mm512_setzero_ps();
+    int j = 0;
+    for (; j + 2 <= nk; j += 2) {
+        __m512 x0 = _mm512_set1_ps(p0[j]), x1 = _mm512_set1_ps(p0[j + 1]);
+        __m512 y0 = _mm512_set1_ps(p1[j]), y1 = _mm512_set1_ps(p1[j + 1]);
+        const float *v0 = v + (size_t)j * DV * 16, *v1 = v0 + DV * 16;
+#pragma GCC unroll 4
+        for (int i = 0; i < DV; i++) {
+            __m512 w0 = _mm512_loadu_ps(v0 + 16 * i), w1 = _mm512_loadu_ps(v1 + 16 * i);
+            a0[i] = _mm512_fmadd_ps(x0, w0, a0[i]);
+            a1[i] = _mm512_fmadd_ps(x1, w1, a1[i]);
+            b0[i] = _mm512_fmadd_ps(y0, w0, b0[i]);
+            b1[i] = _mm512_fmadd_ps(y1, w1, b1[i]);
+        }
+    }
+    const float *vj = v + (size_t)j * DV * 16;
+    if (j < nk) {   /* nk odd: query t's last key, which opens query t + 1's last pair */
+        __m512 x0 = _mm512_set1_ps(p0[j]), y0 = _mm512_set1_ps(p1[j]), y1 = _mm512_set1_ps(p1[j + 1]);
+#pragma GCC unroll 4
+        for (int i = 0; i < DV; i++) {
+            __m512 w0 = _mm512_loadu_ps(vj + 16 * i);
+            a0[i] = _mm512_fmadd_ps(x0, w0, a0[i]);
+            b0[i] = _mm512_fmadd_ps(y0, w0, b0[i]);
+            b1[i] = _mm512_fmadd_ps(y1, _mm512_loadu_ps(vj + DV * 16 + 16 * i), b1[i]);
+        }
+    } else {        /* nk even: query t + 1's last key alone */
+        __m512 y0 = _mm512_set1_ps(p1[j]);
+#pragma GCC unroll 4
+        for (int i = 0; i < DV; i++) b0[i] = _mm512_fmadd_ps(y0, _mm512_loadu_ps(vj + 16 * i), b0[i]);
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < DV; i++) {
+        _mm512_storeu_ps(o0 + 16 * i, _mm512_add_ps(a0[i], a1[i]));
+        _mm512_storeu_ps(o1 + 16 * i, _mm512_add_ps(b0[i], b1[i]));
+    }
+}
+
 T512 static INL void attn_avx_d(const int DV, float *out, int ldo, const float *q, int ldq,
                                 const float *kt, const float *v, int pos0, int T, int Tcap, float *p)
 {
@@ -297,9 +341,13 @@ T512 static INL void attn_avx_d(const int DV, float *out, int ldo, const float *
             for (; b + 8 <= nb1; b += 8) scores_block2(8, qr, qr1, kt, D, 16 * b, scale, p, p1);
             for (; b < nb1; b++) scores_block2(1, qr, qr1, kt, D, 16 * b, scale, p, p1);
             softmax_avx(p, nk);
-            weighted_sum(DV, p, v, nk, out + (size_t)t * ldo);
             softmax_avx(p1, nk + 1);
-            weighted_sum(DV, p1, v, nk + 1, out + (size_t)(t + 1) * ldo);
+            if (DV <= 4) {
+                weighted_sum2(DV <= 4 ? DV : 4, p, p1, v, nk, out + (size_t)t * ldo, out + (size_t)(t + 1) * ldo);
+            } else {
+                weighted_sum(DV, p, v, nk, out + (size_t)t * ldo);
+                weighted_sum(DV, p1, v, nk + 1, out + (size_t)(t + 1) * ldo);
+            }
             t++;
             continue;
         }

@@ -1,12 +1,14 @@
 /* Packed matmul: every kernel (fp32 weights, bf16 weights widened, bf16 dot products) against a
  * double-precision loop, on shapes with ragged N and odd K; bitwise batch invariance (a row's
- * result is the same alone, in any batch, with 1 or 3 threads); pack/get_row round trip. */
+ * result is the same alone, in any batch, with 1 or 3 threads); pack/get_row round trip; the
+ * thread pool (per-thread jobs, and ranges shared out with stealing from a stalled worker). */
 #include "harness.h"
 #include "base/arena.h"
 #include "base/rng.h"
 #include "nn/matmul.h"
 #include <math.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct mm_case {
     int N, K;
@@ -139,9 +141,60 @@ static void test_pool(void)
     EXPECT_INT(tot, 10);
 }
 
+/* dp_pool_run_range: every unit run exactly once, in pieces of at most grain, on any thread count
+ * (more threads than CPUs makes workers late, so the others steal their shares). */
+struct range_ctx { int *hits; long grain; int bad; int slow_tid; };
+
+static void mark(void *ctx, long lo, long hi, int tid)
+{
+    struct range_ctx *r = ctx;
+    if (hi <= lo || hi - lo > r->grain) __atomic_store_n(&r->bad, 1, __ATOMIC_RELAXED);
+    if (tid == r->slow_tid) {   /* a worker that stalls mid-piece: the caller steals the rest */
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    for (long i = lo; i < hi; i++) __atomic_fetch_add(&r->hits[i], 1, __ATOMIC_RELAXED);
+}
+
+static void test_pool_range(void)
+{
+    struct dp_rng rng;
+    dp_rng_seed(&rng, 5);
+    static const int nth[] = {1, 2, 3, 5};
+    for (size_t t = 0; t < sizeof nth / sizeof nth[0]; t++) {
+        struct dp_pool *p = dp_pool_create(nth[t]);
+        for (int it = 0; it < 300; it++) {
+            long n = 1 + (long)dp_rng_below(&rng, 3000);
+            struct range_ctx r = {dp_xcalloc((size_t)n, sizeof(int)), 1 + (long)dp_rng_below(&rng, 40), 0,
+                                  it % 50 == 7 ? nth[t] - 1 : -1};
+            if (r.slow_tid == 0) r.slow_tid = -1;
+            dp_pool_run_range(p, n, r.grain, mark, &r);
+            int ok = !r.bad;
+            for (long i = 0; i < n; i++) ok &= r.hits[i] == 1;
+            if (!ok) {
+                fprintf(stderr, "range: %d threads, n %ld, grain %ld: a unit not run exactly once\n",
+                        nth[t], n, r.grain);
+                EXPECT(0);
+            }
+            free(r.hits);
+            if (it % 3 == 0) {   /* per-thread jobs interleaved with range jobs */
+                int sum = 0;
+                dp_pool_run(p, add_one, &sum);
+                EXPECT_INT(sum, nth[t] * (nth[t] + 1) / 2);
+            }
+        }
+        dp_pool_free(p);
+    }
+    int hits[10] = {0};   /* no pool: the caller alone */
+    struct range_ctx r = {hits, 3, 0, -1};
+    dp_pool_run_range(NULL, 10, 3, mark, &r);
+    for (int i = 0; i < 10; i++) EXPECT_INT(hits[i], 1);
+}
+
 int main(void)
 {
     RUN(test_pool);
+    RUN(test_pool_range);
     RUN(test_f32_weights);
     RUN(test_f16_weights);
     RUN(test_bf16_weights_exact);
