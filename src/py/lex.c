@@ -1,48 +1,32 @@
-/* Python tokenizer (see lex.h). The source is first normalized (BOM, newlines, a latin-1 coding
- * cookie), then scanned once into a token array the parser can back up in freely. Indentation
- * uses CPython's rule: tabs to multiples of 8, checked against tab size 1 for TabError. */
-#include "py/lex.h"
+/* Python tokenizer (see lex.h). The source is first normalized (BOM, newlines, a coding cookie)
+ * and its line starts found in the same pass (py/source.c), then scanned once into a token
+ * array the parser can back up in freely. The scan keeps its cursor in locals and handles the
+ * common tokens inline; rarer ones (prefixed or non-ASCII names, numbers with a tail, changes
+ * of indentation, errors) go to helpers. Indentation uses CPython's rule: tabs to multiples of
+ * 8, checked against tab size 1 for TabError. Strings and numbers: lex_lit.c. */
+#include "py/lex_int.h"
 #include "py/source.h"
 #include "base/unicode.h"
 #include "py/repr.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_INDENT 100
-#define MAX_PAREN 200
-
-struct lx {
-    struct dp_arena *a;
-    const char *s;            /* normalized source */
-    size_t n, pos;
-    const char *path;
-    struct dp_error *e;
-    struct dp_py_lexer_out *out;
-    struct dp_py_tok *toks;   /* malloc'd while growing, copied to the arena at the end */
-    int ntok, captok;
-    int line;
-    const uint32_t *ls;       /* line starts */
-    int nlines;
-    int depth;                /* bracket depth */
-    char pstack[MAX_PAREN];
-    int pline[MAX_PAREN], pcol[MAX_PAREN];
-    int ind[MAX_INDENT + 1], altind[MAX_INDENT + 1], nind;
-    int version;              /* 311: f-strings end at their first closing quote; 312: PEP 701 */
-    int *hint;                /* line_of's cache (points at hint_store) */
-    int cur_line;             /* push_tok's line cursor and the start of the next line */
-    uint32_t next_ls;
-    int hint_store;
-    bool failed;
-};
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static const char *const op_strs[DP_PY_OP_COUNT] = {
     "", "(", ")", "[", "]", "{", "}", ":", ",", ";", "+", "-", "*", "/", "|", "&", "<", ">", "=",
     ".", "%", "==", "!=", "<=", ">=", "~", "^", "<<", ">>", "**", "+=", "-=", "*=", "/=", "%=",
     "&=", "|=", "^=", "<<=", ">>=", "**=", "//", "//=", "@", "@=", "->", "...", ":=", "!",
 };
+static const unsigned char op_len[DP_PY_OP_COUNT] = {
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 3, 1, 2, 2, 3, 2, 1,
+};
 
-static const char *const kw_strs[] = {
+/* zero-padded to 8 bytes so that a keyword compares as one word */
+static const char kw_strs[][9] = {
     "", "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
     "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
     "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
@@ -57,7 +41,8 @@ _Static_assert(sizeof kw_len == sizeof kw_strs / sizeof kw_strs[0], "one length 
 const char *dp_py_op_str(int op) { return op > 0 && op < DP_PY_OP_COUNT ? op_strs[op] : "?"; }
 const char *dp_py_kw_str(int kw) { return kw > 0 && kw <= DP_PY_KW__ ? kw_strs[kw] : ""; }
 
-static int kw_lookup(const char *p, size_t n)
+/* p[0..n) is a name in the padded source text (8 bytes from p can be read) */
+static inline int kw_lookup(const unsigned char *p, size_t n)
 {
     /* a perfect hash of the keywords (first char, last char, length), found by a search */
     static const uint8_t by_hash[128] = {
@@ -72,81 +57,29 @@ static int kw_lookup(const char *p, size_t n)
         DP_PY_KW_class, [113] = DP_PY_KW__, [117] = DP_PY_KW_not, [119] = DP_PY_KW_True, [121] =
         DP_PY_KW_from, [123] = DP_PY_KW_or, [126] = DP_PY_KW_raise
     };
-    if (n < 1 || n > 8) return DP_PY_KW_NONE;
-    int k = by_hash[((unsigned char)p[0] * 13u + (unsigned char)p[n - 1] * 3u + (unsigned)n) % 128u];
-    return k && kw_len[k] == n && memcmp(kw_strs[k], p, n) == 0 ? k : DP_PY_KW_NONE;
+    /* the lengths of the keywords that start with each letter: most names are rejected here */
+    static const uint16_t lens[128] = {
+        ['F'] = 1 << 5, ['N'] = 1 << 4, ['T'] = 1 << 4, ['_'] = 1 << 1,
+        ['a'] = 1 << 2 | 1 << 3 | 1 << 5 | 1 << 6, ['b'] = 1 << 5, ['c'] = 1 << 4 | 1 << 5 | 1 << 8,
+        ['d'] = 1 << 3, ['e'] = 1 << 4 | 1 << 6, ['f'] = 1 << 3 | 1 << 4 | 1 << 7, ['g'] = 1 << 6,
+        ['i'] = 1 << 2 | 1 << 6, ['l'] = 1 << 6, ['m'] = 1 << 5, ['n'] = 1 << 3 | 1 << 8,
+        ['o'] = 1 << 2, ['p'] = 1 << 4, ['r'] = 1 << 5 | 1 << 6, ['t'] = 1 << 3 | 1 << 4,
+        ['w'] = 1 << 4 | 1 << 5, ['y'] = 1 << 5,
+    };
+    if (n > 8 || p[0] >= 128 || !(lens[p[0]] >> n & 1)) return DP_PY_KW_NONE;
+    int k = by_hash[(p[0] * 13u + p[n - 1] * 3u + (unsigned)n) % 128u];
+    if (!k || kw_len[k] != n) return DP_PY_KW_NONE;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w, want;
+    memcpy(&w, p, 8);
+    memcpy(&want, kw_strs[k], 8);
+    return ((w ^ want) & (~0ull >> (64 - 8 * n))) == 0 ? k : DP_PY_KW_NONE;
+#else
+    return memcmp(kw_strs[k], p, n) == 0 ? k : DP_PY_KW_NONE;
+#endif
 }
 
-int dp_py_char_col(const struct dp_py_lexer_out *lx, int line, uint32_t off)
-{
-    if (line < 1 || line > lx->nlines) return 1;
-    uint32_t s = lx->line_start[line];
-    int col = 1;
-    for (uint32_t i = s; i < off && i < lx->len; i++)
-        if (((unsigned char)lx->src[i] & 0xC0) != 0x80) col++;
-    return col;
-}
-
-static int line_of(const struct lx *x, size_t off)
-{
-    int lo = 1, hi = x->nlines;
-    /* tokens come in order: try the hint's line and the next few first */
-    int h = x->hint[0];
-    if (h >= 1 && h <= x->nlines && x->ls[h] <= off) {
-        for (int k = 0; k < 4 && h <= x->nlines; k++, h++)
-            if (h == x->nlines || x->ls[h + 1] > off) { x->hint[0] = h; return h; }
-        lo = h;
-    }
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (x->ls[mid] <= off) lo = mid; else hi = mid - 1;
-    }
-    x->hint[0] = lo;
-    return lo;
-}
-
-/* Error at byte offset off (line found from it). */
-static int lx_error_at(struct lx *x, size_t off, const char *cls, const char *fmt, const char *arg)
-{
-    if (x->failed) return DP_ESYNTAX;
-    x->failed = true;
-    int line = line_of(x, off);
-    char msg[400];
-    snprintf(msg, sizeof msg, fmt, arg);
-    struct dp_py_lexer_out tmp = {.src = x->s, .len = x->n, .line_start = x->ls, .nlines = x->nlines};
-    if (!x->hint) x->hint = &x->hint_store;
-    dp_error_set(x->e, DP_ESYNTAX, x->path, line, dp_py_char_col(&tmp, line, (uint32_t)off),
-                 "%s: %s", cls, msg);
-    return DP_ESYNTAX;
-}
-
-static inline __attribute__((always_inline)) void push_tok(struct lx *x, int type, size_t start, size_t end)
-{
-    if (x->ntok == x->captok) {   /* rare: the estimate in lx_start was short */
-        int cap = x->captok ? x->captok * 2 : 256;
-        struct dp_py_tok *t = dp_arena_alloc_raw(x->a, (size_t)cap * sizeof *t);
-        if (x->ntok) memcpy(t, x->toks, (size_t)x->ntok * sizeof *t);
-        x->toks = t;
-        x->captok = cap;
-    }
-    struct dp_py_tok *t = &x->toks[x->ntok++];
-    t->type = (uint8_t)type;
-    t->op = t->kw = t->strflags = 0;
-    t->start = (uint32_t)start;
-    t->end = (uint32_t)end;
-    /* tokens arrive in source order: a line cursor moves forward */
-    if (start >= x->next_ls || start < x->ls[x->cur_line]) {
-        int h = start < x->ls[x->cur_line] ? line_of(x, start) : x->cur_line;
-        while (h < x->nlines && x->ls[h + 1] <= start) h++;
-        x->cur_line = h;
-        x->next_ls = h < x->nlines ? x->ls[h + 1] : UINT32_MAX;
-    }
-    t->line = x->cur_line;
-    t->col = (int)(start - x->ls[x->cur_line]);
-    /* only strings can end on another line (a NEWLINE's '\n' is on its own line) */
-    t->end_line = type == DP_PY_TOK_STRING ? line_of(x, end - 1) : t->line;
-    t->end_col = (int)(end - x->ls[t->end_line]);
-}
+/* ---------------------------------------------------------------- tables */
 
 /* character classes: 1 identifier start (ASCII letters, '_', any non-ASCII byte), 2 digit */
 #define CC(c) ((((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || (c) == '_' || (c) >= 0x80) ? 1 \
@@ -154,308 +87,35 @@ static inline __attribute__((always_inline)) void push_tok(struct lx *x, int typ
 #define CC4(c) CC(c), CC(c + 1), CC(c + 2), CC(c + 3)
 #define CC16(c) CC4(c), CC4(c + 4), CC4(c + 8), CC4(c + 12)
 #define CC64(c) CC16(c), CC16(c + 16), CC16(c + 32), CC16(c + 48)
-static const unsigned char cclass[256] = {CC64(0), CC64(64), CC64(128), CC64(192)};
-/* bytes a string scan must look at: quotes, backslash, newline, braces, NUL */
-#define SP(c) ((c) == '\'' || (c) == '"' || (c) == '\\' || (c) == '\n' || (c) == '{' || (c) == '}' || (c) == 0)
-#define SP4(c) SP(c), SP(c + 1), SP(c + 2), SP(c + 3)
-#define SP16(c) SP4(c), SP4(c + 4), SP4(c + 8), SP4(c + 12)
-#define SP64(c) SP16(c), SP16(c + 16), SP16(c + 32), SP16(c + 48)
-static const unsigned char strspecial[256] = {SP64(0), SP64(64), SP64(128), SP64(192)};
-static bool is_id_start(unsigned char c) { return cclass[c] == 1; }
-static bool is_id_char(unsigned char c) { return cclass[c] != 0; }
+const unsigned char lx_cclass[256] = {CC64(0), CC64(64), CC64(128), CC64(192)};
 
-/* ---------------------------------------------------------------- UTF-8 */
+#if !defined(__SSE2__)
+/* ASCII identifier characters (the inline name scan without SSE2) */
+#define ID(c) ((((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || (c) == '_' || ((c) >= '0' && (c) <= '9')) ? 1 : 0)
+#define ID4(c) ID(c), ID(c + 1), ID(c + 2), ID(c + 3)
+#define ID16(c) ID4(c), ID4(c + 4), ID4(c + 8), ID4(c + 12)
+#define ID64(c) ID16(c), ID16(c + 16), ID16(c + 32), ID16(c + 48)
+static const unsigned char idchar[256] = {ID64(0), ID64(64), ID64(128), ID64(192)};
+#endif
 
-/* "(unicode error) 'utf-8' codec can't decode byte 0xf6 in position 3: invalid start byte" at
- * 1-based byte column col of line line */
-static int utf8_error(struct lx *x, int line, int col, const unsigned char *data, size_t at, size_t len,
-                      const char *why)
-{
-    if (x->failed) return DP_ESYNTAX;
-    x->failed = true;
-    if (len == 1)
-        return dp_error_set(x->e, DP_ESYNTAX, x->path, line, col,
-                            "SyntaxError: (unicode error) 'utf-8' codec can't decode byte 0x%02x in position %zu: %s",
-                            data[at], at, why);
-    return dp_error_set(x->e, DP_ESYNTAX, x->path, line, col,
-                        "SyntaxError: (unicode error) 'utf-8' codec can't decode bytes in position %zu-%zu: %s",
-                        at, at + len - 1, why);
-}
-
-/* ---------------------------------------------------------------- strings */
-
-static int scan_string(struct lx *x, size_t qpos, int flags);
-
-/* Inside an f-string replacement field, starting after '{'; stops after the matching '}'. */
-static int scan_fexpr(struct lx *x, char q, bool triple, int nest)
-{
-    int depth = 0;
-    if (nest > MAX_PAREN) return lx_error_at(x, x->pos, "SyntaxError", "%s", "f-string: expressions nested too deeply");
-    for (;;) {
-        if (x->pos >= x->n) return -1;
-        unsigned char c = (unsigned char)x->s[x->pos];
-        if (c == '#') {   /* PEP 701: a comment runs to the end of the line */
-            while (x->pos < x->n && x->s[x->pos] != '\n') x->pos++;
-            continue;
-        }
-        if (c == '\'' || c == '"') {   /* PEP 701: any string, even with the same quotes */
-            if (scan_string(x, x->pos, 0)) return x->failed ? DP_ESYNTAX : -1;
-            continue;
-        }
-        if (is_id_start(c)) {
-            size_t st = x->pos;
-            while (x->pos < x->n && is_id_char((unsigned char)x->s[x->pos])) x->pos++;
-            size_t len = x->pos - st;
-            if (len <= 3 && x->pos < x->n && (x->s[x->pos] == '\'' || x->s[x->pos] == '"')) {
-                int fl = 0;
-                bool ok = true;
-                for (size_t i = st; i < x->pos; i++) {
-                    char ch = (char)(x->s[i] | 0x20);
-                    int b = ch == 'r' ? DP_PY_STR_RAW : ch == 'b' ? DP_PY_STR_BYTES : ch == 'f' ? DP_PY_STR_F : ch == 'u' ? DP_PY_STR_U : 0;
-                    if (!b || (fl & b)) ok = false;
-                    fl |= b;
-                }
-                if (ok) {
-                    if (scan_string(x, x->pos, fl)) return x->failed ? DP_ESYNTAX : -1;
-                }
-            }
-            continue;
-        }
-        if (c == '(' || c == '[' || c == '{') depth++;
-        else if ((c == ')' || c == ']') && depth > 0) depth--;
-        else if (c == '}') {
-            if (depth == 0) { x->pos++; return 0; }
-            depth--;
-        } else if (c == '!' && depth == 0 && x->pos + 1 < x->n && x->s[x->pos + 1] != '=') {
-            x->pos++;
-            continue;
-        } else if (c == ':' && depth == 0) {
-            x->pos++;
-            /* format spec: literal text with nested fields, up to the closing '}' */
-            for (;;) {
-                if (x->pos >= x->n) return -1;
-                char d = x->s[x->pos];
-                if (d == '\n' && !triple) return -1;
-                if (d == q && !triple) return -1;
-                if (triple && d == q && x->pos + 2 < x->n && x->s[x->pos + 1] == q && x->s[x->pos + 2] == q)
-                    return -1;
-                if (d == '{') {
-                    x->pos++;
-                    int r = scan_fexpr(x, q, triple, nest + 1);
-                    if (r) return r;
-                    continue;
-                }
-                if (d == '}') { x->pos++; return 0; }
-                if (d == '\\' && x->pos + 1 < x->n) x->pos++;
-                x->pos++;
-            }
-        } else if (c == '\\' && x->pos + 1 < x->n) {
-            x->pos++;
-        }
-        x->pos++;
-    }
-}
-
-/* Scans a string literal whose opening quote is at qpos; leaves x->pos after the closing quote.
- * Returns 0, or -1 when unterminated (the caller reports it) or DP_ESYNTAX. */
-static int scan_string(struct lx *x, size_t qpos, int flags)
-{
-    char q = x->s[qpos];
-    bool triple = qpos + 2 < x->n && x->s[qpos + 1] == q && x->s[qpos + 2] == q;
-    x->pos = qpos + (triple ? 3 : 1);
-    for (;;) {
-        /* skip the plain characters; the source ends with a NUL, so the scan stops there */
-        const unsigned char *s = (const unsigned char *)x->s;
-        while (!strspecial[s[x->pos]]) x->pos++;
-        if (x->pos >= x->n) return -1;
-        char c = x->s[x->pos];
-        if (c == q) {
-            if (!triple) { x->pos++; return 0; }
-            if (x->pos + 2 < x->n && x->s[x->pos + 1] == q && x->s[x->pos + 2] == q) {
-                x->pos += 3;
-                return 0;
-            }
-        } else if (c == '\n' && !triple) {
-            return -1;
-        } else if (c == '\\') {
-            if (x->pos + 1 >= x->n) return -1;
-            /* in an f-string a backslash does not hide a brace */
-            if ((flags & DP_PY_STR_F) && (x->s[x->pos + 1] == '{' || x->s[x->pos + 1] == '}')) {
-                x->pos++;
-                continue;
-            }
-            x->pos++;
-            /* \N{NAME} in a non-raw f-string is an escape, not a replacement field */
-            if ((flags & DP_PY_STR_F) && !(flags & DP_PY_STR_RAW) && x->s[x->pos] == 'N' &&
-                x->pos + 1 < x->n && x->s[x->pos + 1] == '{') {
-                while (x->pos < x->n && x->s[x->pos] != '}' && x->s[x->pos] != q && x->s[x->pos] != '\n') x->pos++;
-                if (x->pos < x->n && x->s[x->pos] == '}') x->pos++;
-                continue;
-            }
-        } else if (c == '{' && (flags & DP_PY_STR_F) && x->version >= 312) {
-            if (x->pos + 1 < x->n && x->s[x->pos + 1] == '{') {
-                x->pos += 2;
-                continue;
-            }
-            x->pos++;
-            int r = scan_fexpr(x, q, triple, 0);
-            if (r) return r;
-            continue;
-        }
-        x->pos++;
-    }
-}
-
-static int lex_string(struct lx *x, size_t start, size_t qpos, int flags)
-{
-    char q = x->s[qpos];
-    bool triple = qpos + 2 < x->n && x->s[qpos + 1] == q && x->s[qpos + 2] == q;
-    int r = scan_string(x, qpos, flags);
-    if (r == DP_ESYNTAX || x->failed) return DP_ESYNTAX;
-    if (r) {
-        int det = line_of(x, x->pos >= x->n ? x->n - 1 : x->pos);
-        char buf[64];
-        snprintf(buf, sizeof buf, "%d", det);
-        if (flags & DP_PY_STR_F)
-            return lx_error_at(x, start, "SyntaxError", triple
-                ? "unterminated triple-quoted string literal (detected at line %s)"
-                : "unterminated string literal (detected at line %s)", buf);
-        return lx_error_at(x, start, "SyntaxError", triple
-            ? "unterminated triple-quoted string literal (detected at line %s)"
-            : "unterminated string literal (detected at line %s)", buf);
-    }
-    /* the text between the quotes must be UTF-8: CPython 3.11 reports a bad byte just past
-     * the token, 3.12 at its start; the position counts from the opening quote */
-    size_t body = qpos + (triple ? 3 : 1), bend = x->pos - (triple ? 3 : 1), at, len;
-    const char *why;
-    const unsigned char *u = (const unsigned char *)x->s + body;
-    if (bend > body && dp_py_utf8_problem(u, bend - body, &at, &len, &why)) {
-        push_tok(x, DP_PY_TOK_STRING, start, x->pos);
-        const struct dp_py_tok *t = &x->toks[x->ntok - 1];
-        if (x->version >= 312) return utf8_error(x, t->line, t->col + 1, u, at, len, why);
-        return utf8_error(x, t->end_line, t->end_col + 1, u, at, len, why);
-    }
-    push_tok(x, DP_PY_TOK_STRING, start, x->pos);
-    x->toks[x->ntok - 1].strflags = (uint8_t)(flags | (triple ? DP_PY_STR_TRIPLE : 0));
-    return 0;
-}
-
-/* ---------------------------------------------------------------- numbers */
-
-static bool digit_in(char c, int base)
-{
-    if (base == 16) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-    if (base == 8) return c >= '0' && c <= '7';
-    if (base == 2) return c == '0' || c == '1';
-    return c >= '0' && c <= '9';
-}
-
-/* digits with single underscores between them; returns false on a misplaced underscore */
-static bool scan_digits(struct lx *x, int base)
-{
-    while (x->pos < x->n) {
-        char c = x->s[x->pos];
-        if (digit_in(c, base)) { x->pos++; continue; }
-        if (c == '_') {
-            if (x->pos + 1 < x->n && digit_in(x->s[x->pos + 1], base)) { x->pos += 2; continue; }
-            x->pos++;
-            return false;
-        }
-        break;
-    }
-    return true;
-}
-
-/* CPython 3.11 allows a number directly followed by some keywords (with a warning). */
-static int verify_end(struct lx *x, size_t start, const char *kind)
-{
-    if (x->pos >= x->n || !is_id_start((unsigned char)x->s[x->pos])) return 0;
-    static const char *const ok[] = {"and", "else", "for", "if", "in", "is", "not", "or"};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        size_t k = strlen(ok[i]);
-        if (x->pos + k <= x->n && memcmp(x->s + x->pos, ok[i], k) == 0 &&
-            (x->pos + k >= x->n || !is_id_char((unsigned char)x->s[x->pos + k])))
-            return 0;
-    }
-    return lx_error_at(x, start, "SyntaxError", "invalid %s literal", kind);
-}
-
-static int lex_number(struct lx *x)
-{
-    size_t start = x->pos;
-    const char *s = x->s;
-    if (s[x->pos] == '0' && x->pos + 1 < x->n && strchr("xXoObB", s[x->pos + 1]) && s[x->pos + 1]) {
-        char k = (char)(s[x->pos + 1] | 0x20);
-        int base = k == 'x' ? 16 : k == 'o' ? 8 : 2;
-        const char *name = k == 'x' ? "hexadecimal" : k == 'o' ? "octal" : "binary";
-        x->pos += 2;
-        if (x->pos < x->n && s[x->pos] == '_') x->pos++;
-        if (x->pos >= x->n || !digit_in(s[x->pos], base)) {
-            if (x->pos < x->n && base != 16 && s[x->pos] >= '0' && s[x->pos] <= '9') {
-                char d[2] = {s[x->pos], 0};
-                return lx_error_at(x, x->pos, "SyntaxError",
-                                   base == 8 ? "invalid digit '%s' in octal literal" : "invalid digit '%s' in binary literal", d);
-            }
-            return lx_error_at(x, start + 1, "SyntaxError", "invalid %s literal", name);
-        }
-        if (!scan_digits(x, base)) return lx_error_at(x, start + 1, "SyntaxError", "invalid %s literal", name);
-        if (x->pos < x->n && base != 16 && s[x->pos] >= '0' && s[x->pos] <= '9') {
-            char d[2] = {s[x->pos], 0};
-            return lx_error_at(x, x->pos, "SyntaxError",
-                               base == 8 ? "invalid digit '%s' in octal literal" : "invalid digit '%s' in binary literal", d);
-        }
-        if (verify_end(x, start + 1, name)) return DP_ESYNTAX;
-        push_tok(x, DP_PY_TOK_NUMBER, start, x->pos);
-        return 0;
-    }
-    bool isfloat = false;
-    if (s[x->pos] != '.') {
-        if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
-    }
-    if (x->pos < x->n && s[x->pos] == '.') {
-        isfloat = true;
-        x->pos++;
-        if (x->pos < x->n && s[x->pos] >= '0' && s[x->pos] <= '9')
-            if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
-    }
-    if (x->pos < x->n && (s[x->pos] | 0x20) == 'e') {
-        size_t save = x->pos;
-        x->pos++;
-        if (x->pos < x->n && (s[x->pos] == '+' || s[x->pos] == '-')) x->pos++;
-        if (x->pos >= x->n || !(s[x->pos] >= '0' && s[x->pos] <= '9')) {
-            x->pos = save;
-            return lx_error_at(x, start, "SyntaxError", "%s", "invalid decimal literal");
-        }
-        if (!scan_digits(x, 10)) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "invalid decimal literal");
-        isfloat = true;
-    }
-    bool imag = false;
-    if (x->pos < x->n && (s[x->pos] | 0x20) == 'j') { x->pos++; imag = true; }
-    if (!isfloat && !imag && s[start] == '0') {
-        for (size_t i = start; i < x->pos; i++)
-            if (s[i] != '0' && s[i] != '_')
-                return lx_error_at(x, start, "SyntaxError", "%s",
-                    "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
-    }
-    if (verify_end(x, start, imag ? "imaginary" : "decimal")) return DP_ESYNTAX;
-    push_tok(x, DP_PY_TOK_NUMBER, start, x->pos);
-    return 0;
-}
+/* case labels for the main loop's dispatch, which switches on the byte itself (one jump
+ * table; an operator's code is specialized for its first character) */
+#define CASE_LOWER case 'a': case 'b': case 'c': case 'd': case 'e': case 'f': case 'g': case 'h': \
+    case 'i': case 'j': case 'k': case 'l': case 'm': case 'n': case 'o': case 'p': case 'q': \
+    case 'r': case 's': case 't': case 'u': case 'v': case 'w': case 'x': case 'y': case 'z'
+#define CASE_UPPER case 'A': case 'B': case 'C': case 'D': case 'E': case 'F': case 'G': case 'H': \
+    case 'I': case 'J': case 'K': case 'L': case 'M': case 'N': case 'O': case 'P': case 'Q': \
+    case 'R': case 'S': case 'T': case 'U': case 'V': case 'W': case 'X': case 'Y': case 'Z'
+#define CASE_DIGIT case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': \
+    case '8': case '9'
 
 /* ---------------------------------------------------------------- operators */
 
-/* longest operator at p (avail bytes), or 0 */
-static int match_op(const char *p, size_t avail)
+/* longest operator starting with c, c1, c2 (0 past the end of the text), or 0 */
+static inline __attribute__((always_inline)) int match_op(unsigned char c, unsigned char c1, unsigned char c2)
 {
-    char c1 = avail > 1 ? p[1] : 0, c2 = avail > 2 ? p[2] : 0;
     bool eq = c1 == '=';
-    switch (p[0]) {
-    case '(': return DP_PY_OP_LPAR;
-    case ')': return DP_PY_OP_RPAR;
-    case '[': return DP_PY_OP_LSQB;
-    case ']': return DP_PY_OP_RSQB;
-    case '{': return DP_PY_OP_LBRACE;
-    case '}': return DP_PY_OP_RBRACE;
+    switch (c) {
     case ',': return DP_PY_OP_COMMA;
     case ';': return DP_PY_OP_SEMI;
     case '~': return DP_PY_OP_TILDE;
@@ -486,122 +146,24 @@ static int match_op(const char *p, size_t avail)
     }
 }
 
-static int lex_op(struct lx *x)
-{
-    size_t start = x->pos;
-    int op = match_op(x->s + x->pos, x->n - x->pos);
-    if (op == DP_PY_OP_LESS && x->pos + 1 < x->n && x->s[x->pos + 1] == '>') {
-        /* '<>' is a token (PEP 401) that no rule accepts */
-        x->pos += 2;
-        push_tok(x, DP_PY_TOK_OP, start, x->pos);
-        return 0;
-    }
-    if (!op) {
-        unsigned char c = (unsigned char)x->s[x->pos];
-        char buf[16];
-        if (c < 0x80 && c >= 0x20) {
-            snprintf(buf, sizeof buf, "%c", c);
-            if (c == '$' || c == '?' || c == '`')
-                return lx_error_at(x, start, "SyntaxError", "%s", "invalid syntax");
-            return lx_error_at(x, start, "SyntaxError", "invalid character '%s'", buf);
-        }
-        snprintf(buf, sizeof buf, "U+%04X", c);
-        return lx_error_at(x, start, "SyntaxError", "invalid non-printable character %s", buf);
-    }
-    x->pos += strlen(op_strs[op]);
-    char c = x->s[start];
-    if (op == DP_PY_OP_LPAR || op == DP_PY_OP_LSQB || op == DP_PY_OP_LBRACE) {
-        if (x->depth >= MAX_PAREN) return lx_error_at(x, start, "SyntaxError", "%s", "too many nested parentheses");
-        x->pstack[x->depth] = c;
-        x->pline[x->depth] = line_of(x, start);
-        x->pcol[x->depth] = (int)start;
-        x->depth++;
-    } else if (op == DP_PY_OP_RPAR || op == DP_PY_OP_RSQB || op == DP_PY_OP_RBRACE) {
-        char buf[8] = {c, '\'', 0};
-        if (x->depth == 0) return lx_error_at(x, start, "SyntaxError", "unmatched '%s", buf);
-        char open = x->pstack[x->depth - 1];
-        char want = open == '(' ? ')' : open == '[' ? ']' : '}';
-        if (c != want) {
-            char msg[160];
-            int oline = x->pline[x->depth - 1];
-            if (oline != line_of(x, start))
-                snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match opening parenthesis '%c' on line %d", c, open, oline);
-            else
-                snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match opening parenthesis '%c'", c, open);
-            return lx_error_at(x, start, "SyntaxError", "%s", msg);
-        }
-        x->depth--;
-    }
-    push_tok(x, DP_PY_TOK_OP, start, x->pos);
-    x->toks[x->ntok - 1].op = (uint8_t)op;
-    return 0;
-}
+/* ---------------------------------------------------------------- names */
 
-/* ---------------------------------------------------------------- lines */
-
-/* At the beginning of a logical line: measure indentation, skip blank lines, emit
- * INDENT/DEDENT. Returns 1 when the end of input was reached. */
-static int lex_indent(struct lx *x)
-{
-    for (;;) {
-        int col = 0, alt = 0;
-        size_t st = x->pos;
-        while (x->pos < x->n) {
-            char c = x->s[x->pos];
-            if (c == ' ') { col++; alt++; }
-            else if (c == '\t') { col = (col / 8 + 1) * 8; alt++; }
-            else if (c == '\f') { col = alt = 0; }
-            else break;
-            x->pos++;
-        }
-        if (x->pos >= x->n) return 1;
-        char c = x->s[x->pos];
-        if (c == '#' || c == '\n' || (c == '\\' && x->pos + 1 < x->n && x->s[x->pos + 1] == '\n' && false)) {
-            while (x->pos < x->n && x->s[x->pos] != '\n') x->pos++;
-            if (x->pos < x->n) x->pos++;
-            continue;
-        }
-        int top = x->ind[x->nind], atop = x->altind[x->nind];
-        if (col == top) {
-            if (alt != atop) return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
-        } else if (col > top) {
-            if (x->nind >= MAX_INDENT) return lx_error_at(x, x->pos, "IndentationError", "%s", "too many levels of indentation");
-            if (alt <= atop) return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
-            x->nind++;
-            x->ind[x->nind] = col;
-            x->altind[x->nind] = alt;
-            push_tok(x, DP_PY_TOK_INDENT, st, x->pos);
-        } else {
-            while (x->nind > 0 && col < x->ind[x->nind]) {
-                x->nind--;
-                push_tok(x, DP_PY_TOK_DEDENT, x->pos, x->pos);
-            }
-            if (col != x->ind[x->nind]) {
-                const char *eol = memchr(x->s + x->pos, '\n', x->n - x->pos);
-                return lx_error_at(x, eol ? (size_t)(eol - x->s) : x->n, "IndentationError", "%s",
-                                   "unindent does not match any outer indentation level");
-            }
-            if (alt != x->altind[x->nind])
-                return lx_error_at(x, st, "TabError", "%s", "inconsistent use of tabs and spaces in indentation");
-        }
-        return 0;
-    }
-}
-
+/* A name the inline scan does not take: non-ASCII, or a possible string prefix. */
 static int lex_name(struct lx *x)
 {
     size_t start = x->pos;
     unsigned char any = 0;
     const unsigned char *s = (const unsigned char *)x->s;   /* NUL-terminated */
     size_t i = x->pos;
-    while (cclass[s[i]]) any |= s[i++];
+    while (lx_cclass[s[i]]) any |= s[i++];
     x->pos = i < x->n ? i : x->n;
     size_t len = x->pos - start;
+    lx_grow(x, 1);
     if (x->pos < x->n && (x->s[x->pos] == '\'' || x->s[x->pos] == '"') && len <= 2) {
         int fl = 0;
         bool ok = true;
-        for (size_t i = start; i < x->pos; i++) {
-            char c = (char)(x->s[i] | 0x20);
+        for (size_t k = start; k < x->pos; k++) {
+            char c = (char)(x->s[k] | 0x20);
             int b = c == 'r' ? DP_PY_STR_RAW : c == 'b' ? DP_PY_STR_BYTES : c == 'f' ? DP_PY_STR_F
                   : c == 'u' ? DP_PY_STR_U : 0;
             if (!b || (fl & b)) ok = false;
@@ -609,158 +171,439 @@ static int lex_name(struct lx *x)
         }
         if ((fl & DP_PY_STR_U) && len > 1) ok = false;
         if ((fl & DP_PY_STR_BYTES) && (fl & DP_PY_STR_F)) ok = false;
-        if (ok) return lex_string(x, start, x->pos, fl);
+        if (ok) {
+            int r = lx_string(x, start, x->pos, fl, &fl);
+            if (r) return r;
+            lx_push(x, DP_PY_TOK_STRING, start, x->pos)->strflags = (uint8_t)fl;
+            return 0;
+        }
     }
     /* identifiers beyond ASCII: valid UTF-8, and each character XID */
     size_t at, blen;
     const char *why;
-    if ((any & 0x80) && dp_py_utf8_problem((const unsigned char *)x->s + start, x->pos - start, &at, &blen, &why)) {
-        int line = line_of(x, start);
-        return utf8_error(x, line, (int)(start + at - x->ls[line]) + 1, (const unsigned char *)x->s + start, at,
-                          blen, why);
+    if ((any & 0x80) && !x->utf8_ok &&
+        dp_py_utf8_problem((const unsigned char *)x->s + start, x->pos - start, &at, &blen, &why)) {
+        int line = lx_line_of(x, start);
+        return lx_utf8_error(x, line, (int)(start + at - x->ls[line]) + 1, (const unsigned char *)x->s + start, at,
+                             blen, why);
     }
-    for (size_t i = start; (any & 0x80) && i < x->pos; i++) {
-        unsigned char c = (unsigned char)x->s[i];
+    for (size_t k = start; (any & 0x80) && k < x->pos; k++) {
+        unsigned char c = (unsigned char)x->s[k];
         if (c < 0x80) continue;
-        size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        size_t nb = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
         uint32_t cp = 0;
-        if (k == 2) cp = ((uint32_t)(c & 0x1F) << 6) | (x->s[i + 1] & 0x3F);
-        else if (k == 3) cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(x->s[i + 1] & 0x3F) << 6) | (x->s[i + 2] & 0x3F);
-        else if (k == 4) cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(x->s[i + 1] & 0x3F) << 12) | ((uint32_t)(x->s[i + 2] & 0x3F) << 6) | (x->s[i + 3] & 0x3F);
-        bool ok = i == start ? dp_unicode_xid_start(cp) : dp_unicode_xid_continue(cp);
+        if (nb == 2) cp = ((uint32_t)(c & 0x1F) << 6) | (x->s[k + 1] & 0x3F);
+        else if (nb == 3) cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(x->s[k + 1] & 0x3F) << 6) | (x->s[k + 2] & 0x3F);
+        else if (nb == 4) cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(x->s[k + 1] & 0x3F) << 12) | ((uint32_t)(x->s[k + 2] & 0x3F) << 6) | (x->s[k + 3] & 0x3F);
+        bool ok = k == start ? dp_unicode_xid_start(cp) : dp_unicode_xid_continue(cp);
         if (!ok) {
             char buf[80], ch[8] = {0};
-            memcpy(ch, x->s + i, k);
+            memcpy(ch, x->s + k, nb);
             if (dp_py_isprintable(cp)) {
                 snprintf(buf, sizeof buf, "'%s' (U+%04X)", ch, cp);
-                return lx_error_at(x, i, "SyntaxError", "invalid character %s", buf);
+                return lx_error_at(x, k, "SyntaxError", "invalid character %s", buf);
             }
             snprintf(buf, sizeof buf, "U+%04X", cp);
-            return lx_error_at(x, i, "SyntaxError", "invalid non-printable character %s", buf);
+            return lx_error_at(x, k, "SyntaxError", "invalid non-printable character %s", buf);
         }
-        i += k - 1;
+        k += nb - 1;
     }
-    push_tok(x, DP_PY_TOK_NAME, start, x->pos);
-    x->toks[x->ntok - 1].kw = (uint8_t)kw_lookup(x->s + start, len);
-    x->toks[x->ntok - 1].strflags = (any & 0x80) ? DP_PY_NAME_NONASCII : 0;
+    struct dp_py_tok *t = lx_push(x, DP_PY_TOK_NAME, start, x->pos);
+    t->kw = (uint8_t)kw_lookup(s + start, len);
+    t->strflags = (any & 0x80) ? DP_PY_NAME_NONASCII : 0;
     return 0;
 }
 
 /* ---------------------------------------------------------------- driver */
 
-static int lex_loop(struct lx *x, bool toplevel)
+/* blanks between tokens */
+#define BL(c) ((c) == ' ' || (c) == '\t' || (c) == '\f')
+#define BL4(c) BL(c), BL(c + 1), BL(c + 2), BL(c + 3)
+#define BL16(c) BL4(c), BL4(c + 4), BL4(c + 8), BL4(c + 12)
+#define BL64(c) BL16(c), BL16(c + 16), BL16(c + 32), BL16(c + 48)
+static const unsigned char blank[256] = {BL64(0), BL64(64), BL64(128), BL64(192)};
+
+/* bytes after a name that need a closer look: non-ASCII (the name goes on), quotes (a prefix) */
+#define NS(c) ((c) >= 0x80 || (c) == '\'' || (c) == '"')
+#define NS4(c) NS(c), NS(c + 1), NS(c + 2), NS(c + 3)
+#define NS16(c) NS4(c), NS4(c + 4), NS4(c + 8), NS4(c + 12)
+#define NS64(c) NS16(c), NS16(c + 16), NS16(c + 32), NS16(c + 48)
+static const unsigned char namestop[256] = {NS64(0), NS64(64), NS64(128), NS64(192)};
+
+/* The end of the ASCII identifier characters from s[i], 16 bytes at a time (the text is padded
+ * with zeros, which end any name). */
+static inline size_t scan_ident(const unsigned char *s, size_t i)
 {
-    bool atbol = toplevel;
+#if defined(__SSE2__)
+    const __m128i lower = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
+    const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8(9), us = _mm_set1_epi8('_');
     for (;;) {
-        if (atbol) {
-            atbol = false;
-            if (lex_indent(x) == 1 || x->failed) {
-                if (x->failed) return DP_ESYNTAX;
-                break;
-            }
-        }
-        while (x->s[x->pos] == ' ') x->pos++;   /* the text ends with a NUL: no bound check */
-        while (x->s[x->pos] == '\t' || x->s[x->pos] == '\f' || x->s[x->pos] == ' ') x->pos++;
-        if (x->pos >= x->n) break;
-        unsigned char c = (unsigned char)x->s[x->pos];
-        if (c == '#') {
-            const char *nl = memchr(x->s + x->pos, '\n', x->n - x->pos);
-            x->pos = nl ? (size_t)(nl - x->s) : x->n;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* x in [lo, lo + k] as unsigned bytes: max(x - lo, k) == k */
+        __m128i l = _mm_sub_epi8(_mm_or_si128(v, lower), a);
+        __m128i d = _mm_sub_epi8(v, d0);
+        __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(l, z), z),
+                                               _mm_cmpeq_epi8(_mm_max_epu8(d, d9), d9)),
+                                  _mm_cmpeq_epi8(v, us));
+        unsigned m = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+        if (m) return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#else
+    while (idchar[s[i]]) i++;
+    return i;
+#endif
+}
+
+/* The main loop's line cursor: the line holding the scan position, its start and the next
+ * line's. Tokens come in source order, so it only moves forward. */
+struct cursor {
+    int line;
+    uint32_t cur, next;
+};
+
+static inline void cursor_seek(struct cursor *c, const uint32_t *ls, int nlines, size_t off)
+{
+    if (off < c->next) return;
+    do c->line++; while (c->line < nlines && ls[c->line + 1] <= off);
+    c->cur = ls[c->line];
+    c->next = c->line < nlines ? ls[c->line + 1] : UINT32_MAX;
+}
+
+static inline struct dp_py_tok *emit(struct dp_py_tok *t, int type, size_t start, size_t end,
+                                     const struct cursor *c)
+{
+    t->type = (uint8_t)type;
+    t->op = t->kw = t->strflags = 0;
+    t->start = (uint32_t)start;
+    t->end = (uint32_t)end;
+    t->line = c->line;
+    t->col = (int)((uint32_t)start - c->cur);
+    t->end_line = c->line;
+    t->end_col = (int)((uint32_t)end - c->cur);
+    return t;
+}
+
+/* Where a logical line starts: blank and comment-only lines, then the indentation, in spaces,
+ * of the line that follows, with INDENT or DEDENT tokens where it changes. Tabs, form feeds,
+ * inconsistencies and the end of the text go to lx_indent. Returns 0, 1 at the end of the text
+ * or DP_ESYNTAX. */
+static inline int indentation(struct lx *x, const unsigned char *s, size_t *ppos,
+                              struct dp_py_tok **pt, struct dp_py_tok **ptlim, struct cursor *cur)
+{
+    size_t pos = *ppos;
+    for (;;) {
+        size_t st = pos;
+        pos = lx_skip_spaces(s, pos);
+        unsigned char c = s[pos];
+        if (c == '#' || c == '\n') {   /* a line without tokens */
+            const unsigned char *nl = c == '\n' ? s + pos : memchr(s + pos, '\n', x->n - pos);
+            if (!nl) { pos = st; break; }
+            pos = (size_t)(nl - s) + 1;
+            cursor_seek(cur, x->ls, x->nlines, pos);
             continue;
         }
-        if (c == '\n') {
-            if (x->depth == 0 && toplevel) {
-                push_tok(x, DP_PY_TOK_NEWLINE, x->pos, x->pos + 1);
-                atbol = true;
-            }
-            x->pos++;
-            continue;
+        if (pos >= x->n || c == '\t' || c == '\f') { pos = st; break; }
+        int col = (int)(pos - st), k = x->nind;
+        if (col == x->ind[k] && col == x->altind[k]) {   /* the same level: no token */
+            *ppos = pos;
+            return 0;
         }
-        if (c == '\\') {
-            if (x->pos + 1 < x->n && x->s[x->pos + 1] == '\n') {
-                x->pos += 2;
-                if (x->pos >= x->n) return lx_error_at(x, x->pos - 1, "SyntaxError", "%s", "unexpected EOF while parsing");
+        if (col > x->ind[k]) {
+            if (k >= LX_MAX_INDENT || col <= x->altind[k]) { pos = st; break; }
+            x->nind = ++k;
+            x->ind[k] = x->altind[k] = col;
+            emit((*pt)++, DP_PY_TOK_INDENT, st, pos, cur);   /* the line's room comes after */
+            *ppos = pos;
+            return 0;
+        }
+        while (k > 0 && col < x->ind[k]) k--;
+        if (col != x->ind[k] || col != x->altind[k]) { pos = st; break; }
+        if (*ptlim - *pt < x->nind - k + 3) {
+            x->ntok = (int)(*pt - x->toks);
+            lx_grow(x, x->nind - k + 3);
+            *pt = x->toks + x->ntok;
+            *ptlim = x->toks + x->captok;
+        }
+        for (; x->nind > k; x->nind--) emit((*pt)++, DP_PY_TOK_DEDENT, pos, pos, cur);
+        *ppos = pos;
+        return 0;
+    }
+    /* anything else, from the start of the line the fast path stopped at */
+    x->pos = pos;
+    x->ntok = (int)(*pt - x->toks);
+    x->hint = cur->line;
+    int r = lx_indent(x);
+    if (x->failed) return DP_ESYNTAX;
+    *ppos = x->pos;
+    *pt = x->toks + x->ntok;
+    *ptlim = x->toks + x->captok;
+    cursor_seek(cur, x->ls, x->nlines, x->pos);
+    return r;
+}
+
+/* The scan, one physical line at a time: indentation where a logical line starts, room for as
+ * many tokens as the line has bytes (each token takes at least one), then the tokens. Helpers
+ * that work on x get the cursor handed over (SAVE) and back (LOAD); one that may have crossed
+ * a line ends the line's inner loop. toplevel: a file (NEWLINE, INDENT, DEDENT and a NUL at
+ * the end) rather than an f-string field (a range that ends at x->n). */
+static inline __attribute__((always_inline)) int lex_run(struct lx *x, const bool toplevel)
+{
+    const unsigned char *s = (const unsigned char *)x->s;
+    const size_t n = x->n;
+    const uint32_t *ls = x->ls;
+    const int nlines = x->nlines;
+    size_t pos = x->pos;
+    struct dp_py_tok *t = x->toks + x->ntok, *tlim = x->toks + x->captok;
+    struct cursor cur;
+    cur.line = lx_line_of(x, pos);
+    cur.cur = ls[cur.line];
+    cur.next = cur.line < nlines ? ls[cur.line + 1] : UINT32_MAX;
+    bool bol = toplevel;
+    int r;
+#define SAVE() (x->pos = pos, x->ntok = (int)(t - x->toks), x->hint = cur.line)
+#define LOAD() (pos = x->pos, t = x->toks + x->ntok, tlim = x->toks + x->captok)
+    /* an operator's code for its first character; the text ends with zeros, a range at n */
+#define OP_AT(ch)                                                                             \
+        o = match_op(ch, toplevel || pos + 1 < n ? s[pos + 1] : 0,                            \
+                     toplevel || pos + 2 < n ? s[pos + 2] : 0);                               \
+        goto op
+#define OP(ch) case ch: OP_AT(ch)
+    for (;;) {
+        if (bol) {
+            bol = false;
+            r = indentation(x, s, &pos, &t, &tlim, &cur);
+            if (r < 0) return r;
+            if (r == 1) goto done;
+        }
+        size_t room = (cur.next < n ? cur.next : n) - pos + 3;
+        if ((size_t)(tlim - t) < room) {
+            SAVE();
+            lx_grow(x, (int)room);
+            LOAD();
+        }
+        for (;;) {
+            unsigned char c = s[pos];   /* the text ends with a NUL: no bound check */
+            while (blank[c]) c = s[++pos];
+            if (!toplevel && pos >= n) goto done;
+            size_t st = pos;
+            int o;
+            switch (c) {
+            CASE_LOWER: CASE_UPPER: case '_': {
+                size_t i = scan_ident(s, pos + 1);
+                unsigned char d = s[i];
+                /* a toplevel text ends with a newline: a name never reaches its end */
+                if (namestop[d] && (d >= 0x80 || i - pos <= 2)) goto name;
+                if (!toplevel && i >= n) goto name;
+                emit(t++, DP_PY_TOK_NAME, st, i, &cur)->kw = (uint8_t)kw_lookup(s + st, i - st);
+                pos = i;
                 continue;
             }
-            return lx_error_at(x, x->pos + 1, "SyntaxError", "%s", "unexpected character after line continuation character");
+            name:
+                SAVE();
+                r = lex_name(x);
+                if (r) return r;
+                LOAD();
+                cursor_seek(&cur, ls, nlines, pos);   /* a prefixed string may span lines */
+                goto next_line;
+            CASE_DIGIT: {
+                size_t i = pos + 1;
+                while ((unsigned)(s[i] - '0') < 10u) i++;
+                unsigned char d = s[i];
+                /* a plain decimal int; anything else (a tail, leading zeros) is checked in full */
+                if (i >= n || d == '.' || lx_is_id_start(d) || (c == '0' && i > pos + 1)) goto number;
+                emit(t++, DP_PY_TOK_NUMBER, st, i, &cur);
+                pos = i;
+                continue;
+            }
+            case '.':
+                if (pos + 1 < n && s[pos + 1] >= '0' && s[pos + 1] <= '9') goto number;
+                OP_AT('.');
+            number:
+                SAVE();
+                r = lx_number(x);
+                if (r) return r;
+                pos = x->pos;
+                emit(t++, DP_PY_TOK_NUMBER, st, pos, &cur);
+                continue;
+            case '\'': case '"': {
+#if defined(__SSE2__)
+                /* the common literal: no prefix, one line, no escape; the first quote, backslash
+                 * or newline after the opening quote tells (the text ends with a newline) */
+                if (s[pos + 1] != c && x->utf8_ok) {
+                    const __m128i q = _mm_set1_epi8((char)c), bs = _mm_set1_epi8('\\');
+                    const __m128i nl = _mm_set1_epi8('\n');
+                    size_t e = pos + 1;
+                    for (;;) {
+                        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + e));
+                        unsigned bits = (unsigned)_mm_movemask_epi8(
+                            _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_or_si128(_mm_cmpeq_epi8(v, bs),
+                                                                            _mm_cmpeq_epi8(v, nl))));
+                        if (bits) { e += (size_t)__builtin_ctz(bits) + 1; break; }
+                        e += 16;
+                    }
+                    if (s[e - 1] == c && e <= n) {
+                        emit(t++, DP_PY_TOK_STRING, st, e, &cur);
+                        pos = e;
+                        continue;
+                    }
+                }
+#endif
+                int fl;
+                SAVE();
+                r = lx_string(x, st, st, 0, &fl);
+                if (r) return r;
+                pos = x->pos;
+                struct dp_py_tok *tk = emit(t++, DP_PY_TOK_STRING, st, pos, &cur);
+                tk->strflags = (uint8_t)fl;
+                if (pos > cur.next) {   /* it spans lines: it ends on the line after it */
+                    cursor_seek(&cur, ls, nlines, pos);
+                    tk->end_line = cur.line;
+                    tk->end_col = (int)(pos - cur.cur);
+                    goto next_line;
+                }
+                continue;
+            }
+            case '\n':
+                if (x->depth == 0 && toplevel) {
+                    emit(t++, DP_PY_TOK_NEWLINE, st, st + 1, &cur);
+                    bol = true;
+                }
+                pos++;
+                cursor_seek(&cur, ls, nlines, pos);
+                goto next_line;
+            case '#': {
+                const unsigned char *nl = memchr(s + pos, '\n', n - pos);
+                pos = nl ? (size_t)(nl - s) : n;
+                continue;
+            }
+            case '\\':
+                if (pos + 1 < n && s[pos + 1] == '\n') {
+                    pos += 2;
+                    if (pos >= n) return lx_error_at(x, pos - 1, "SyntaxError", "%s", "unexpected EOF while parsing");
+                    cursor_seek(&cur, ls, nlines, pos);
+                    goto next_line;
+                }
+                return lx_error_at(x, pos + 1, "SyntaxError", "%s", "unexpected character after line continuation character");
+            case 0:
+                if (pos >= n) goto done;   /* the end of the text */
+                return lx_error_at(x, pos, "SyntaxError", "%s", "source code cannot contain null bytes");
+            case '(': case '[': case '{':
+                if (x->depth >= LX_MAX_PAREN) return lx_error_at(x, st, "SyntaxError", "%s", "too many nested parentheses");
+                x->pstack[x->depth] = (char)c;
+                x->pcol[x->depth++] = (uint32_t)st;
+                emit(t++, DP_PY_TOK_OP, st, st + 1, &cur)->op =
+                    c == '(' ? DP_PY_OP_LPAR : c == '[' ? DP_PY_OP_LSQB : DP_PY_OP_LBRACE;
+                pos++;
+                continue;
+            case ')': case ']': case '}': {
+                char open = x->depth ? x->pstack[x->depth - 1] : 0;
+                if ((c == ')' && open != '(') || (c == ']' && open != '[') || (c == '}' && open != '{')) {
+                    SAVE();
+                    return lx_bad_close(x);
+                }
+                x->depth--;
+                emit(t++, DP_PY_TOK_OP, st, st + 1, &cur)->op =
+                    c == ')' ? DP_PY_OP_RPAR : c == ']' ? DP_PY_OP_RSQB : DP_PY_OP_RBRACE;
+                pos++;
+                continue;
+            }
+            OP(','); OP(';'); OP('~'); OP(':'); OP('+'); OP('%'); OP('&'); OP('|'); OP('^');
+            OP('@'); OP('='); OP('!'); OP('-'); OP('*'); OP('/'); OP('<'); OP('>');
+            op: {
+                if (o == DP_PY_OP_LESS && pos + 1 < n && s[pos + 1] == '>') {
+                    /* '<>' is a token (PEP 401) that no rule accepts */
+                    emit(t++, DP_PY_TOK_OP, st, st + 2, &cur);
+                    pos += 2;
+                    continue;
+                }
+                pos += op_len[o];
+                emit(t++, DP_PY_TOK_OP, st, pos, &cur)->op = (uint8_t)o;
+                continue;
+            }
+            default:
+                if (c >= 0x80) goto name;
+                SAVE();
+                return lx_bad_char(x);
+            }
         }
-        int r;
-        if (c == 0) r = lx_error_at(x, x->pos, "SyntaxError", "%s", "source code cannot contain null bytes");
-        else if (is_id_start(c)) r = lex_name(x);
-        else if ((c >= '0' && c <= '9') || (c == '.' && x->pos + 1 < x->n && x->s[x->pos + 1] >= '0' && x->s[x->pos + 1] <= '9'))
-            r = lex_number(x);
-        else if (c == '\'' || c == '"') r = lex_string(x, x->pos, x->pos, 0);
-        else r = lex_op(x);
-        if (r) return r;
+    next_line:;
     }
+done:
+#undef SAVE
+#undef LOAD
+#undef OP
+#undef OP_AT
+    x->pos = pos;
+    x->ntok = (int)(t - x->toks);
+    x->hint = cur.line;
     if (toplevel && x->depth > 0) {
         char buf[4] = {x->pstack[x->depth - 1], '\'', 0};
         return lx_error_at(x, (size_t)x->pcol[x->depth - 1], "SyntaxError", "'%s was never closed", buf);
     }
+    lx_grow(x, x->nind + 2);
     if (toplevel) {
         if (x->ntok > 0 && x->toks[x->ntok - 1].type != DP_PY_TOK_NEWLINE)
-            push_tok(x, DP_PY_TOK_NEWLINE, x->n, x->n);
+            lx_push(x, DP_PY_TOK_NEWLINE, x->n, x->n);
         while (x->nind > 0) {
             x->nind--;
-            push_tok(x, DP_PY_TOK_DEDENT, x->n, x->n);
+            lx_push(x, DP_PY_TOK_DEDENT, x->n, x->n);
         }
     }
-    push_tok(x, DP_PY_TOK_END, x->pos, x->pos);
+    lx_push(x, DP_PY_TOK_END, x->pos, x->pos);
     return 0;
 }
 
-/* Decodes the source and finds the line starts. */
-static int normalize(struct dp_arena *a, const char *src, size_t n, const char *path,
-                     struct dp_py_lexer_out *o, struct dp_error *e)
-{
-    char *d;
-    size_t k;
-    int r = dp_py_source_decode(a, src, n, path, &d, &k, e);
-    if (r) return r;
-    o->src = d;
-    o->len = k;
-    /* one pass; room for a line per byte is reserved but only the pages used are touched */
-    uint32_t *ls = dp_arena_alloc_raw(a, (k + 3) * sizeof *ls);
-    int L = 1;
-    ls[0] = ls[1] = 0;
-    for (const char *q = d; (q = memchr(q, '\n', (size_t)(d + k - q))) != NULL; q++)
-        ls[++L] = (uint32_t)(q - d + 1);
-    o->line_start = ls;
-    o->nlines = L;
-    return 0;
-}
+static int lex_file(struct lx *x) { return lex_run(x, true); }
+static int lex_field(struct lx *x) { return lex_run(x, false); }
 
-
-/* Token storage comes from the arena, sized from the source length (about one token per five
- * bytes in real code) so that it rarely has to grow. */
+/* Token storage comes from the arena (or the heap), sized from the source length (about one
+ * token per eight bytes in real code, one per four in tables of numbers) so that it rarely has
+ * to grow. */
 static void lx_start(struct lx *x, size_t len)
 {
-    x->captok = (int)(len / 5 + 64);
-    x->toks = dp_arena_alloc_raw(x->a, (size_t)x->captok * sizeof *x->toks);
+    x->captok = (int)(len / 4 + 64);
+    x->toks = x->heap ? dp_xmalloc((size_t)x->captok * sizeof *x->toks)
+                      : dp_arena_alloc_raw(x->a, (size_t)x->captok * sizeof *x->toks);
 }
 
-static void lx_finish(struct lx *x, struct dp_py_lexer_out *out)
+static int lex_text(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
+                    bool heap, struct dp_py_lexer_out *out, struct dp_error *e)
 {
-    out->toks = x->toks;
-    out->n = x->ntok;
+    memset(out, 0, sizeof *out);
+    struct dp_py_text text;
+    int r = dp_py_source_prepare(a, src, n, path, &text, e);
+    if (r) return r;
+    out->src = text.s;
+    out->len = text.len;
+    out->line_start = text.line_start;
+    out->nlines = text.nlines;
+    out->utf8_ok = text.utf8_ok;
+    out->version = version;
+    struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e,
+                   .ls = out->line_start, .nlines = out->nlines, .version = version,
+                   .utf8_ok = text.utf8_ok, .heap = heap};
+    lx_start(&x, x.n);
+    r = lex_file(&x);
+    if (r) {
+        if (heap) free(x.toks);
+        return r;
+    }
+    out->toks = x.toks;
+    out->n = x.ntok;
+    return 0;
 }
 
 int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
               struct dp_py_lexer_out *out, struct dp_error *e)
 {
-    memset(out, 0, sizeof *out);
-    int r = normalize(a, src, n, path, out, e);
-    if (r) return r;
-    out->version = version;
-    struct lx x = {.a = a, .s = out->src, .n = out->len, .path = path, .e = e, .out = out,
-                   .ls = out->line_start, .nlines = out->nlines, .version = version};
-    x.hint = &x.hint_store;
-    x.cur_line = 1;
-    lx_start(&x, x.n);
-    r = lex_loop(&x, true);
-    if (r) return r;
-    lx_finish(&x, out);
-    return 0;
+    return lex_text(a, src, n, path, version, false, out, e);
+}
+
+int dp_py_lex_heap(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
+                   struct dp_py_lexer_out *out, struct dp_error *e)
+{
+    return lex_text(a, src, n, path, version, true, out, e);
 }
 
 int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uint32_t start,
@@ -771,19 +614,18 @@ int dp_py_lex_range(struct dp_arena *a, const struct dp_py_lexer_out *whole, uin
     out->toks = NULL;
     out->n = 0;
     struct lx x = {.a = a, .s = whole->src, .n = end, .pos = start, .path = path, .e = e,
-                   .out = out, .ls = whole->line_start, .nlines = whole->nlines,
-                   .version = whole->version};
-    x.hint = &x.hint_store;
-    x.cur_line = 1;
+                   .ls = whole->line_start, .nlines = whole->nlines,
+                   .version = whole->version, .utf8_ok = whole->utf8_ok};
     x.depth = 1;
     x.pstack[0] = '(';
     lx_start(&x, end - start);
-    int r = lex_loop(&x, false);
+    int r = lex_field(&x);
     if (!r && x.depth != 1) {
         /* an unclosed bracket inside an f-string field */
         r = lx_error_at(&x, (size_t)x.pcol[x.depth - 1], "SyntaxError", "%s", "f-string: expecting '}'");
     }
     if (r) return r;
-    lx_finish(&x, out);
+    out->toks = x.toks;
+    out->n = x.ntok;
     return 0;
 }

@@ -60,6 +60,7 @@ struct dp_py_tok {
     uint32_t start, end;  /* byte span in the (normalized) source */
     int line, col;        /* start: 1-based line, 0-based byte column */
     int end_line, end_col;
+    uint32_t spare_;      /* pads a token to 32 bytes: the parser indexes tokens by shifting */
 };
 
 struct dp_py_lexer_out {
@@ -70,12 +71,19 @@ struct dp_py_lexer_out {
     const uint32_t *line_start;  /* byte offset of each line's start; [0] unused, [1] = 0 */
     int nlines;
     int version;             /* 311 or 312: f-string tokenization rules */
+    bool utf8_ok;            /* src is valid UTF-8 throughout */
 };
 
 /* Tokenizes src[0..n). On error returns DP_ESYNTAX with e filled (line, 1-based col in
  * characters, "SyntaxError: ..." / "IndentationError: ..." / "TabError: ..."). */
 int dp_py_lex(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
               struct dp_py_lexer_out *out, struct dp_error *e);
+
+/* Like dp_py_lex, but out->toks is malloc'd and the caller frees it (everything else stays in
+ * the arena): a parser that drops its tokens when done reuses that memory for the next file
+ * instead of growing the arena by several times the source size. Freed here on error. */
+int dp_py_lex_heap(struct dp_arena *a, const char *src, size_t n, const char *path, int version,
+                   struct dp_py_lexer_out *out, struct dp_error *e);
 
 /* Tokenizes an expression embedded in an f-string: src[start..end) of an already normalized
  * source, as if inside parentheses (newlines are ignored), positions relative to that source.

@@ -577,10 +577,44 @@ static int parse_radix(struct dp_arena *a, const char *s, size_t n, struct dp_py
     return 0;
 }
 
+/* An int that fits 64 bits, written without underscores: plain decimal digits without leading
+ * zeros, or 0x/0o/0b digits. Sets c as the general path would and returns true; false when the
+ * token is anything else (the general path then decides). */
+static bool small_int(struct dp_arena *a, const char *s, size_t n, struct dp_py_const *c)
+{
+    uint64_t v = 0;
+    char radix = n >= 3 && s[0] == '0' ? (char)(s[1] | 0x20) : 0;
+    int bits = radix == 'x' ? 4 : radix == 'o' ? 3 : radix == 'b' ? 1 : 0;
+    if (bits) {
+        for (size_t i = 2; i < n; i++) {
+            int d = hexval((unsigned char)s[i]);
+            if (d < 0 || d >= 1 << bits || v > UINT64_MAX >> bits) return false;
+            v = v << bits | (uint64_t)d;
+        }
+    } else {
+        if (n > 18 || (s[0] == '0' && n > 1)) return false;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            v = v * 10 + (uint64_t)(s[i] - '0');
+        }
+    }
+    char buf[24];
+    size_t k = sizeof buf;
+    do buf[--k] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    c->kind = DP_PY_CONST_INT;
+    c->s = dp_arena_strndup(a, buf + k, sizeof buf - k);
+    c->n = sizeof buf - k;
+    c->i_fits = c->n < 19 || (c->n == 19 && strcmp(c->s, "9223372036854775807") <= 0);
+    if (c->i_fits)
+        for (size_t i = 0; i < c->n; i++) c->i = c->i * 10 + (c->s[i] - '0');
+    return true;
+}
+
 int dp_py_number_parse(struct dp_arena *a, const char *s, size_t n, struct dp_py_const *c,
                        const char **reason)
 {
     memset(c, 0, sizeof *c);
+    if (n > 0 && small_int(a, s, n, c)) return 0;
     if (n >= 2 && s[0] == '0' && s[1] && strchr("xXoObB", s[1]))
         return parse_radix(a, s, n, c, reason);
     enum dp_py_const_kind kind;

@@ -67,43 +67,20 @@ void *pp_syntax_error(struct pp *p)
     return pp_error_tok(p, t, "invalid syntax");
 }
 
-bool pp_expect_op(struct pp *p, int op)
+bool pp_expect_failed(struct pp *p, int op)
 {
-    if (pp_accept_op(p, op)) return true;
     if (op == DP_PY_OP_COLON) pp_error_at(p, pp_prev(p)->end_line, pp_prev(p)->end_col, "SyntaxError", "expected ':'");
     pp_syntax_error(p);
     return false;
 }
 
-bool pp_enter(struct pp *p)
+bool pp_too_deep(struct pp *p)
 {
-    if (++p->depth > p->max_depth) {
-        pp_error_tok(p, pp_tok(p), "too many nested expressions or statements");
-        return false;
-    }
-    if (p->depth > *p->deepest) *p->deepest = p->depth;
-    return true;
+    pp_error_tok(p, pp_tok(p), "too many nested expressions or statements");
+    return false;
 }
 
 /* ---------------------------------------------------------------- nodes */
-
-struct dp_py_node *pp_node(struct pp *p, int kind, const struct dp_py_tok *start)
-{
-    struct dp_py_node *n = dp_arena_alloc(p->a, sizeof *n);
-    n->kind = (uint8_t)kind;
-    n->lineno = start->line;
-    n->col_offset = start->col;
-    n->end_lineno = start->end_line;
-    n->end_col_offset = start->end_col;
-    return n;
-}
-
-void pp_end(struct pp *p, struct dp_py_node *n)
-{
-    const struct dp_py_tok *t = pp_prev(p);
-    n->end_lineno = t->end_line;
-    n->end_col_offset = t->end_col;
-}
 
 void pp_span(struct dp_py_node *n, const struct dp_py_node *a, const struct dp_py_node *b)
 {
@@ -113,55 +90,25 @@ void pp_span(struct dp_py_node *n, const struct dp_py_node *a, const struct dp_p
     n->end_col_offset = b->end_col_offset;
 }
 
-const char *pp_ident(struct pp *p, const struct dp_py_tok *t)
+const char *pp_ident_nfkc(struct pp *p, const struct dp_py_tok *t)
 {
-    const char *s = p->whole->src + t->start;
-    size_t n = t->end - t->start;
-    if (t->strflags & DP_PY_NAME_NONASCII) {
-        /* PEP 3131: identifiers are NFKC-normalized */
-        struct dp_sbuf b = {0};
-        dp_unicode_nfkc(&b, s, n);
-        const char *r = dp_arena_strndup(p->a, b.p, b.n);
-        dp_sbuf_free(&b);
-        return r;
-    }
-    return dp_arena_strndup(p->a, s, n);
+    /* PEP 3131: identifiers are NFKC-normalized */
+    struct dp_sbuf b = {0};
+    dp_unicode_nfkc(&b, p->whole->src + t->start, t->end - t->start);
+    const char *r = dp_arena_strndup(p->a, b.p, b.n);
+    dp_sbuf_free(&b);
+    return r;
 }
 
-struct dp_py_node *pp_name(struct pp *p, int ctx)
+void pp_grow_stack(struct pp *p)
 {
-    if (!pp_is_name(p)) return pp_syntax_error(p);
-    struct dp_py_tok *t = pp_tok(p);
-    struct dp_py_node *n = pp_node(p, DP_PY_Name, t);
-    n->v.Name.id = pp_ident(p, t);
-    n->v.Name.ctx = (uint8_t)ctx;
-    p->pos++;
-    return n;
-}
-
-void pp_push(struct pp *p, struct dp_py_node *n)
-{
-    if (*p->nstk == *p->capstk) {
-        *p->capstk = *p->capstk ? *p->capstk * 2 : 256;
-        *p->stk = dp_xrealloc(*p->stk, (size_t)*p->capstk * sizeof **p->stk);
-    }
-    (*p->stk)[(*p->nstk)++] = n;
-}
-
-struct dp_py_list pp_list(struct pp *p, int mark)
-{
-    struct dp_py_list l = {NULL, *p->nstk - mark};
-    if (l.n > 0) {
-        l.items = dp_arena_alloc(p->a, (size_t)l.n * sizeof *l.items);
-        memcpy(l.items, *p->stk + mark, (size_t)l.n * sizeof *l.items);
-    }
-    *p->nstk = mark;
-    return l;
+    p->capstk = p->capstk ? p->capstk * 2 : 256;
+    p->stk = dp_xrealloc(p->stk, (size_t)p->capstk * sizeof *p->stk);
 }
 
 struct dp_py_list pp_list1(struct pp *p, struct dp_py_node *n)
 {
-    struct dp_py_list l = {dp_arena_alloc(p->a, sizeof *l.items), 1};
+    struct dp_py_list l = {dp_arena_alloc_raw(p->a, sizeof *l.items), 1};
     l.items[0] = n;
     return l;
 }
@@ -215,37 +162,30 @@ int dp_py_parse(struct dp_arena *a, const char *src, size_t n, const char *path,
     struct pp p = {.a = a, .path = path ? path : "<unknown>", .e = e};
     *out = NULL;
     int version = opts && opts->feature_version ? opts->feature_version : 311;
-    int r = dp_py_lex(a, src, n, p.path, version, &p.lx, e);
+    int r = dp_py_lex_heap(a, src, n, p.path, version, &p.lx, e);
     if (r) return r;
     p.whole = &p.lx;
     p.t = p.lx.toks;
     p.n = p.lx.n;
     p.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 200;
     p.version = opts && opts->feature_version ? opts->feature_version : 311;
-    struct dp_py_node **stk = NULL;
-    int nstk = 0, capstk = 0;
-    int deepest = 0, longest = 0;
-    p.deepest = &deepest;
-    p.longest = &longest;
-    p.stk = &stk;
-    p.nstk = &nstk;
-    p.capstk = &capstk;
     struct dp_py_node *mod = pp_node(&p, DP_PY_Module, &p.t[0]);
     int m = pp_mark(&p);
     while (!pp_is_type(&p, DP_PY_TOK_END)) {
         if (pp_is_type(&p, DP_PY_TOK_NEWLINE)) { p.pos++; continue; }
         if (!pp_statement(&p)) break;
     }
+    free(p.lx.toks);
     if (p.failed) {
-        free(stk);
+        free(p.stk);
         if (!p.e || p.e->code == 0) dp_error_set(e, DP_ESYNTAX, p.path, 1, 1, "SyntaxError: invalid syntax");
         return DP_ESYNTAX;
     }
     mod->v.Module.body = pp_list(&p, m);
-    free(stk);
+    free(p.stk);
     /* between two nesting levels the grammar adds at most a few nodes besides left-nested
      * chains, so small files of ordinary code skip the walk */
-    const struct dp_py_node *bad = (deepest + 1) * (longest + 8) < MAX_TREE_DEPTH ? NULL : too_deep(mod);
+    const struct dp_py_node *bad = (p.deepest + 1) * (p.longest + 8) < MAX_TREE_DEPTH ? NULL : too_deep(mod);
     if (bad)
         return dp_error_set(e, DP_ESYNTAX, p.path, bad->lineno, bad->col_offset + 1,
                             "RecursionError: maximum recursion depth exceeded during ast construction");

@@ -17,14 +17,14 @@ static bool for_if_clauses(struct pp *p, struct dp_py_list *out)
         if (pp_accept_kw(p, DP_PY_KW_async)) c->v.comprehension.is_async = 1;
         p->pos++;
         c->v.comprehension.target = pp_star_targets(p, DP_PY_CTX_STORE);
-        if (!c->v.comprehension.target) { *p->nstk = m; return false; }
-        if (!pp_accept_kw(p, DP_PY_KW_in)) { *p->nstk = m; pp_syntax_error(p); return false; }
+        if (!c->v.comprehension.target) { p->nstk = m; return false; }
+        if (!pp_accept_kw(p, DP_PY_KW_in)) { p->nstk = m; pp_syntax_error(p); return false; }
         c->v.comprehension.iter = pp_disjunction(p);
-        if (!c->v.comprehension.iter) { *p->nstk = m; return false; }
+        if (!c->v.comprehension.iter) { p->nstk = m; return false; }
         int mi = pp_mark(p);
         while (pp_accept_kw(p, DP_PY_KW_if)) {
             struct dp_py_node *cond = pp_disjunction(p);
-            if (!cond) { *p->nstk = m; return false; }
+            if (!cond) { p->nstk = m; return false; }
             pp_push(p, cond);
         }
         c->v.comprehension.ifs = pp_list(p, mi);
@@ -77,10 +77,10 @@ static struct dp_py_node *paren_atom(struct pp *p, struct dp_py_tok *st)
         while (pp_accept_op(p, DP_PY_OP_COMMA)) {
             if (pp_is_op(p, DP_PY_OP_RPAR)) break;
             struct dp_py_node *x = pp_star_named_expression(p);
-            if (!x || !pp_check_comma(p, x)) { *p->nstk = m; return NULL; }
+            if (!x || !pp_check_comma(p, x)) { p->nstk = m; return NULL; }
             pp_push(p, x);
         }
-        if (!pp_expect_op(p, DP_PY_OP_RPAR)) { *p->nstk = m; return NULL; }
+        if (!pp_expect_op(p, DP_PY_OP_RPAR)) { p->nstk = m; return NULL; }
         return pp_make_tuple(p, m, st, DP_PY_CTX_LOAD);
     }
     if (!pp_expect_op(p, DP_PY_OP_RPAR)) return NULL;
@@ -106,11 +106,11 @@ static struct dp_py_node *list_atom(struct pp *p, struct dp_py_tok *st)
         while (pp_accept_op(p, DP_PY_OP_COMMA)) {
             if (pp_is_op(p, DP_PY_OP_RSQB)) break;
             struct dp_py_node *x = pp_star_named_expression(p);
-            if (!x || !pp_check_comma(p, x)) { *p->nstk = m; return NULL; }
+            if (!x || !pp_check_comma(p, x)) { p->nstk = m; return NULL; }
             pp_push(p, x);
         }
     }
-    if (!pp_expect_op(p, DP_PY_OP_RSQB)) { *p->nstk = m; return NULL; }
+    if (!pp_expect_op(p, DP_PY_OP_RSQB)) { p->nstk = m; return NULL; }
     struct dp_py_node *n = pp_node(p, DP_PY_List, st);
     n->v.List.elts = pp_list(p, m);
     pp_end(p, n);
@@ -169,10 +169,10 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
         while (pp_accept_op(p, DP_PY_OP_COMMA)) {
             if (pp_is_op(p, DP_PY_OP_RBRACE)) break;
             struct dp_py_node *x = pp_star_named_expression(p);
-            if (!x || !pp_check_comma(p, x)) { *p->nstk = mk; return NULL; }
+            if (!x || !pp_check_comma(p, x)) { p->nstk = mk; return NULL; }
             pp_push(p, x);
         }
-        if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = mk; return NULL; }
+        if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { p->nstk = mk; return NULL; }
         struct dp_py_node *n = pp_node(p, DP_PY_Set, st);
         n->v.Set.elts = pp_list(p, mk);
         pp_end(p, n);
@@ -188,23 +188,23 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
             v = pp_bitwise_or(p);
         } else {
             k = pp_expression(p);
-            if (!k || !pp_check_comma(p, k)) { *p->nstk = mk; return NULL; }
+            if (!k || !pp_check_comma(p, k)) { p->nstk = mk; return NULL; }
             struct dp_py_tok *colon = pp_tok(p);
-            if (!pp_expect_op(p, DP_PY_OP_COLON)) { *p->nstk = mk; return NULL; }
+            if (!pp_expect_op(p, DP_PY_OP_COLON)) { p->nstk = mk; return NULL; }
             if (pp_is_op(p, DP_PY_OP_RBRACE) || pp_is_op(p, DP_PY_OP_COMMA)) {
-                *p->nstk = mk;
+                p->nstk = mk;
                 return pp_error_tok(p, colon, "expression expected after dictionary key and ':'");
             }
             v = pp_expression(p);
         }
-        if (!v || !pp_check_comma(p, v)) { *p->nstk = mk; return NULL; }
+        if (!v || !pp_check_comma(p, v)) { p->nstk = mk; return NULL; }
         pp_push(p, k);
         pp_push(p, v);
     }
-    if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = mk; return NULL; }
+    if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { p->nstk = mk; return NULL; }
     struct dp_py_node *n = pp_node(p, DP_PY_Dict, st);
     int cnt = (pp_mark(p) - mk) / 2;
-    struct dp_py_node **items = *p->stk + mk;
+    struct dp_py_node **items = p->stk + mk;
     n->v.Dict.keys.n = n->v.Dict.values.n = cnt;
     n->v.Dict.keys.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
     n->v.Dict.values.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
@@ -212,7 +212,7 @@ static struct dp_py_node *brace_atom(struct pp *p, struct dp_py_tok *st)
         n->v.Dict.keys.items[i] = items[2 * i];
         n->v.Dict.values.items[i] = items[2 * i + 1];
     }
-    *p->nstk = mk;
+    p->nstk = mk;
     pp_end(p, n);
     return n;
 }
@@ -232,29 +232,19 @@ struct dp_py_node *pp_simple_atom(struct pp *p)
     } else if (t->type != DP_PY_TOK_NUMBER && t->type != DP_PY_TOK_STRING) {
         return NULL;
     }
-    if (nx->type == DP_PY_TOK_NEWLINE) return atom(p);
-    if (nx->type != DP_PY_TOK_OP) return NULL;
-    switch (nx->op) {
-    case DP_PY_OP_COMMA: case DP_PY_OP_RPAR: case DP_PY_OP_RSQB: case DP_PY_OP_RBRACE:
-    case DP_PY_OP_COLON: case DP_PY_OP_EQUAL: case DP_PY_OP_SEMI:
-        return atom(p);
-    default:
-        return NULL;
-    }
+    return pp_ends_expr(nx) ? atom(p) : NULL;
 }
 
-static struct dp_py_node *atom(struct pp *p)
+/* every atom but a name */
+static struct dp_py_node *other_atom(struct pp *p, struct dp_py_tok *t)
 {
-    struct dp_py_tok *t = pp_tok(p);
     switch (t->type) {
     case DP_PY_TOK_NAME:
         switch (t->kw) {
         case DP_PY_KW_None: return constant(p, t, DP_PY_CONST_NONE);
         case DP_PY_KW_True: return constant(p, t, DP_PY_CONST_TRUE);
         case DP_PY_KW_False: return constant(p, t, DP_PY_CONST_FALSE);
-        default:
-            if (t->kw != DP_PY_KW_NONE && t->kw < DP_PY_KW_SOFT) return pp_syntax_error(p);
-            return pp_name(p, DP_PY_CTX_LOAD);
+        default: return pp_syntax_error(p);
         }
     case DP_PY_TOK_NUMBER: {
         struct dp_py_node *n = pp_node(p, DP_PY_Constant, t);
@@ -277,6 +267,16 @@ static struct dp_py_node *atom(struct pp *p)
     default:
         return pp_syntax_error(p);
     }
+}
+
+/* atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | tuple, group, genexp | list,
+ *       listcomp | dict, set, dictcomp, setcomp | '...' */
+static struct dp_py_node *atom(struct pp *p)
+{
+    struct dp_py_tok *t = pp_tok(p);
+    if (t->type == DP_PY_TOK_NAME && (t->kw == DP_PY_KW_NONE || t->kw > DP_PY_KW_SOFT))
+        return pp_name_at(p, t, DP_PY_CTX_LOAD);
+    return other_atom(p, t);
 }
 
 /* ---------------------------------------------------------------- calls and subscripts */
@@ -319,10 +319,13 @@ int pp_call_args(struct pp *p, struct dp_py_node *call)
             pp_end(p, k);
             seen_kw = true;
         } else {
-            struct dp_py_node *e = pp_named_expression(p);
+            /* most arguments are a lone name or literal: what named_expression would make */
+            struct dp_py_node *e = pp_simple_atom(p);
+            if (!e && !p->failed) e = pp_named_expression(p);
             if (!e || !pp_check_comma(p, e)) goto out;
-            if (at_for(p) && p->class_args) { pp_syntax_error(p); goto out; }
-            if (at_for(p)) {
+            bool gen = at_for(p);
+            if (gen && p->class_args) { pp_syntax_error(p); goto out; }
+            if (gen) {
                 struct dp_py_node *g = pp_node(p, DP_PY_GeneratorExp, open);
                 g->v.GeneratorExp.elt = e;
                 if (!for_if_clauses(p, &g->v.GeneratorExp.generators)) goto out;
@@ -366,7 +369,7 @@ int pp_call_args(struct pp *p, struct dp_py_node *call)
     }
     rc = 0;
 out:
-    if (rc) *p->nstk = ma;
+    if (rc) p->nstk = ma;
     if (kw != kws) free(kw);
     return rc;
 }
@@ -418,7 +421,7 @@ static struct dp_py_node *slices(struct pp *p)
     while (pp_accept_op(p, DP_PY_OP_COMMA)) {
         if (pp_is_op(p, DP_PY_OP_RSQB)) break;
         struct dp_py_node *x = slice_item(p);
-        if (!x) { *p->nstk = m; return NULL; }
+        if (!x) { p->nstk = m; return NULL; }
         pp_push(p, x);
     }
     return pp_make_tuple(p, m, st, DP_PY_CTX_LOAD);

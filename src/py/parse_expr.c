@@ -6,24 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool pp_starts_expr(struct pp *p)
-{
-    struct dp_py_tok *t = pp_tok(p);
-    switch (t->type) {
-    case DP_PY_TOK_NUMBER: case DP_PY_TOK_STRING: return true;
-    case DP_PY_TOK_NAME:
-        return t->kw == DP_PY_KW_NONE || t->kw > DP_PY_KW_SOFT || t->kw == DP_PY_KW_None ||
-               t->kw == DP_PY_KW_True || t->kw == DP_PY_KW_False || t->kw == DP_PY_KW_not ||
-               t->kw == DP_PY_KW_lambda || t->kw == DP_PY_KW_await;
-    case DP_PY_TOK_OP:
-        return t->op == DP_PY_OP_LPAR || t->op == DP_PY_OP_LSQB || t->op == DP_PY_OP_LBRACE ||
-               t->op == DP_PY_OP_MINUS || t->op == DP_PY_OP_PLUS || t->op == DP_PY_OP_TILDE ||
-               t->op == DP_PY_OP_STAR || t->op == DP_PY_OP_ELLIPSIS;
-    default: return false;
-    }
-}
-
-bool pp_check_comma(struct pp *p, const struct dp_py_node *elem)
+bool pp_check_comma_slow(struct pp *p, const struct dp_py_node *elem)
 {
     struct dp_py_tok *t = pp_tok(p);
     if (!pp_starts_expr(p) || (t->type == DP_PY_TOK_NAME && t->kw == DP_PY_KW_not)) return true;
@@ -162,15 +145,15 @@ struct dp_py_node *pp_star_targets(struct pp *p, int ctx)
     int m = pp_mark(p);
     for (;;) {
         struct dp_py_node *e = pp_star_target(p, ctx);
-        if (!e) { *p->nstk = m; return NULL; }
+        if (!e) { p->nstk = m; return NULL; }
         pp_push(p, e);
         if (!pp_is_op(p, DP_PY_OP_COMMA)) break;
         p->pos++;
         if (!pp_starts_expr(p)) break;
     }
     if (pp_mark(p) - m == 1 && !(pp_prev(p)->type == DP_PY_TOK_OP && pp_prev(p)->op == DP_PY_OP_COMMA)) {
-        struct dp_py_node *e = (*p->stk)[m];
-        *p->nstk = m;
+        struct dp_py_node *e = p->stk[m];
+        p->nstk = m;
         return e;
     }
     return pp_make_tuple(p, m, st, ctx);
@@ -179,6 +162,8 @@ struct dp_py_node *pp_star_targets(struct pp *p, int ctx)
 /* ---------------------------------------------------------------- operators */
 
 static struct dp_py_node *factor(struct pp *p);
+
+static struct dp_py_node *power_rest(struct pp *p, const struct dp_py_tok *st, struct dp_py_node *e);
 
 /* power: ['await'] primary ['**' factor] */
 static struct dp_py_node *power(struct pp *p)
@@ -194,6 +179,12 @@ static struct dp_py_node *power(struct pp *p)
         e = pp_primary(p);
         if (!e) return NULL;
     }
+    return power_rest(p, st, e);
+}
+
+/* ['**' factor] after the primary e that started at token st */
+static struct dp_py_node *power_rest(struct pp *p, const struct dp_py_tok *st, struct dp_py_node *e)
+{
     if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
         struct dp_py_node *r = factor(p);
         if (!r) return NULL;
@@ -315,11 +306,20 @@ static int cmp_op(struct pp *p, int *ntok)
     return -1;
 }
 
+static struct dp_py_node *comparison_rest(struct pp *p, const struct dp_py_tok *st, struct dp_py_node *e);
+
+/* comparison: bitwise_or (compare_op bitwise_or)* */
 static struct dp_py_node *comparison(struct pp *p)
 {
     struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = pp_bitwise_or(p);
     if (!e) return NULL;
+    return comparison_rest(p, st, e);
+}
+
+/* the comparisons after e, which started at token st */
+static struct dp_py_node *comparison_rest(struct pp *p, const struct dp_py_tok *st, struct dp_py_node *e)
+{
     int k, op = cmp_op(p, &k);
     if (op < 0) return e;
     uint8_t ops[256];
@@ -329,7 +329,7 @@ static struct dp_py_node *comparison(struct pp *p)
     while (op >= 0) {
         p->pos += k;
         struct dp_py_node *r = pp_bitwise_or(p);
-        if (!r) { *p->nstk = m; if (opv != ops) free(opv); return NULL; }
+        if (!r) { p->nstk = m; if (opv != ops) free(opv); return NULL; }
         if (nops == cap) {
             cap *= 2;
             uint8_t *nv = dp_xmalloc((size_t)cap);
@@ -370,17 +370,26 @@ static struct dp_py_node *inversion(struct pp *p)
     return comparison(p);
 }
 
+static struct dp_py_node *boolop_rest(struct pp *p, const struct dp_py_tok *st, struct dp_py_node *e, int kw);
+
+/* disjunction: conjunction ('or' conjunction)*;  conjunction: inversion ('and' inversion)* */
 static struct dp_py_node *boolop(struct pp *p, int kw)
 {
     struct dp_py_tok *st = pp_tok(p);
     struct dp_py_node *e = kw == DP_PY_KW_or ? boolop(p, DP_PY_KW_and) : inversion(p);
+    return boolop_rest(p, st, e, kw);
+}
+
+/* the 'and' (kw) or 'or' operands after e, which started at token st */
+static struct dp_py_node *boolop_rest(struct pp *p, const struct dp_py_tok *st, struct dp_py_node *e, int kw)
+{
     if (!e || !pp_is_kw(p, kw)) return e;
     int m = pp_mark(p);
     pp_push(p, e);
     struct dp_py_node *last = e;
     while (pp_accept_kw(p, kw)) {
         last = kw == DP_PY_KW_or ? boolop(p, DP_PY_KW_and) : inversion(p);
-        if (!last) { *p->nstk = m; return NULL; }
+        if (!last) { p->nstk = m; return NULL; }
         pp_push(p, last);
     }
     struct dp_py_node *n = pp_node(p, DP_PY_BoolOp, pp_tok(p));
@@ -390,7 +399,41 @@ static struct dp_py_node *boolop(struct pp *p, int kw)
     return n;
 }
 
-struct dp_py_node *pp_disjunction(struct pp *p) { return boolop(p, DP_PY_KW_or); }
+/* Can t start a primary (an atom)? Then a disjunction starting at t climbs no ladder: the
+ * primary is parsed first and each level above only looks for its operator after it. */
+static bool starts_primary(const struct dp_py_tok *t)
+{
+    switch (t->type) {
+    case DP_PY_TOK_NAME:
+        return t->kw == DP_PY_KW_NONE || t->kw > DP_PY_KW_SOFT || t->kw == DP_PY_KW_None ||
+               t->kw == DP_PY_KW_True || t->kw == DP_PY_KW_False;
+    case DP_PY_TOK_NUMBER: case DP_PY_TOK_STRING: return true;
+    case DP_PY_TOK_OP:
+        return t->op == DP_PY_OP_LPAR || t->op == DP_PY_OP_LSQB || t->op == DP_PY_OP_LBRACE ||
+               t->op == DP_PY_OP_ELLIPSIS;
+    default: return false;
+    }
+}
+
+struct dp_py_node *pp_disjunction(struct pp *p)
+{
+    struct dp_py_tok *st = pp_tok(p);
+    if (!starts_primary(st)) return boolop(p, DP_PY_KW_or);
+    /* what boolop -> inversion -> comparison -> bitwise_or -> factor -> power would do */
+    if (!pp_enter(p)) return NULL;
+    struct dp_py_node *e = pp_primary(p);
+    if (e && pp_ends_expr(pp_tok(p))) {   /* no operator follows: each level would pass e up */
+        pp_chain(p, 1);
+        pp_leave(p);
+        return e;
+    }
+    if (e) e = power_rest(p, st, e);
+    if (e) e = binary_rest(p, e, st, 0);
+    pp_leave(p);
+    if (e) e = comparison_rest(p, st, e);
+    if (e) e = boolop_rest(p, st, e, DP_PY_KW_and);
+    return boolop_rest(p, st, e, DP_PY_KW_or);
+}
 
 /* ---------------------------------------------------------------- lambda and parameters */
 
@@ -512,19 +555,19 @@ struct dp_py_list pp_type_params(struct pp *p)
         struct dp_py_tok *st = pp_tok(p);
         int kind = pp_accept_op(p, DP_PY_OP_STAR) ? DP_PY_TypeVarTuple
                  : pp_accept_op(p, DP_PY_OP_DOUBLESTAR) ? DP_PY_ParamSpec : DP_PY_TypeVar;
-        if (!pp_is_name(p)) { *p->nstk = m; pp_syntax_error(p); return none; }
+        if (!pp_is_name(p)) { p->nstk = m; pp_syntax_error(p); return none; }
         struct dp_py_node *n = pp_node(p, kind, st);
         n->v.TypeVar.name = pp_ident(p, pp_tok(p));
         p->pos++;
         if (kind == DP_PY_TypeVar && pp_accept_op(p, DP_PY_OP_COLON)) {
             n->v.TypeVar.bound = pp_expression(p);
-            if (!n->v.TypeVar.bound) { *p->nstk = m; return none; }
+            if (!n->v.TypeVar.bound) { p->nstk = m; return none; }
         }
         pp_end(p, n);
         pp_push(p, n);
         if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
     }
-    if (!pp_expect_op(p, DP_PY_OP_RSQB)) { *p->nstk = m; return none; }
+    if (!pp_expect_op(p, DP_PY_OP_RSQB)) { p->nstk = m; return none; }
     return pp_list(p, m);
 }
 
@@ -613,7 +656,7 @@ struct dp_py_node *pp_star_expressions(struct pp *p)
     while (pp_accept_op(p, DP_PY_OP_COMMA)) {
         if (!pp_starts_expr(p)) break;
         struct dp_py_node *x = pp_star_expression(p);
-        if (!x) { *p->nstk = m; return NULL; }
+        if (!x) { p->nstk = m; return NULL; }
         pp_push(p, x);
     }
     return pp_make_tuple(p, m, st, DP_PY_CTX_LOAD);

@@ -86,12 +86,12 @@ static bool seq_items(struct pp *p, int close, int *m, bool *had_comma)
     *had_comma = false;
     while (!pp_is_op(p, close)) {
         struct dp_py_node *x = maybe_star_pattern(p);
-        if (!x) { *p->nstk = *m; return false; }
+        if (!x) { p->nstk = *m; return false; }
         pp_push(p, x);
         if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
         *had_comma = true;
     }
-    if (!pp_expect_op(p, close)) { *p->nstk = *m; return false; }
+    if (!pp_expect_op(p, close)) { p->nstk = *m; return false; }
     return true;
 }
 
@@ -102,7 +102,7 @@ static struct dp_py_node *mapping_pattern(struct pp *p, struct dp_py_tok *st)
     int m = pp_mark(p);
     while (!pp_is_op(p, DP_PY_OP_RBRACE)) {
         if (pp_accept_op(p, DP_PY_OP_DOUBLESTAR)) {
-            if (!pp_is_name(p)) { *p->nstk = m; return pp_syntax_error(p); }
+            if (!pp_is_name(p)) { p->nstk = m; return pp_syntax_error(p); }
             n->v.MatchMapping.rest = pp_ident(p, pp_tok(p));
             p->pos++;
             pp_accept_op(p, DP_PY_OP_COMMA);
@@ -115,16 +115,16 @@ static struct dp_py_node *mapping_pattern(struct pp *p, struct dp_py_tok *st)
         else if (t->type == DP_PY_TOK_NAME && (t->kw == DP_PY_KW_None || t->kw == DP_PY_KW_True || t->kw == DP_PY_KW_False)) k = pp_primary(p);
         else if (pp_is_name(p)) k = name_or_attr(p);
         else k = pp_syntax_error(p);
-        if (!k || !pp_expect_op(p, DP_PY_OP_COLON)) { *p->nstk = m; return NULL; }
+        if (!k || !pp_expect_op(p, DP_PY_OP_COLON)) { p->nstk = m; return NULL; }
         struct dp_py_node *v = pattern(p);
-        if (!v) { *p->nstk = m; return NULL; }
+        if (!v) { p->nstk = m; return NULL; }
         pp_push(p, k);
         pp_push(p, v);
         if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
     }
-    if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { *p->nstk = m; return NULL; }
+    if (!pp_expect_op(p, DP_PY_OP_RBRACE)) { p->nstk = m; return NULL; }
     int cnt = (pp_mark(p) - m) / 2;
-    struct dp_py_node **items = cnt ? *p->stk + m : NULL;
+    struct dp_py_node **items = cnt ? p->stk + m : NULL;
     n->v.MatchMapping.keys.n = n->v.MatchMapping.patterns.n = cnt;
     n->v.MatchMapping.keys.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
     n->v.MatchMapping.patterns.items = dp_arena_alloc(p->a, (size_t)cnt * sizeof(void *));
@@ -132,7 +132,7 @@ static struct dp_py_node *mapping_pattern(struct pp *p, struct dp_py_tok *st)
         n->v.MatchMapping.keys.items[i] = items[2 * i];
         n->v.MatchMapping.patterns.items[i] = items[2 * i + 1];
     }
-    *p->nstk = m;
+    p->nstk = m;
     pp_end(p, n);
     return n;
 }
@@ -149,32 +149,32 @@ static struct dp_py_node *class_pattern(struct pp *p, struct dp_py_node *cls)
     int nk = 0;
     while (!pp_is_op(p, DP_PY_OP_RPAR)) {
         if (pp_is_name(p) && pp_peek(p, 1)->type == DP_PY_TOK_OP && pp_peek(p, 1)->op == DP_PY_OP_EQUAL) {
-            if (nk >= 256) { *p->nstk = m; return pp_error_tok(p, pp_tok(p), "too many keyword patterns"); }
+            if (nk >= 256) { p->nstk = m; return pp_error_tok(p, pp_tok(p), "too many keyword patterns"); }
             names[nk++] = pp_ident(p, pp_tok(p));
             p->pos += 2;
             struct dp_py_node *v = pattern(p);
-            if (!v) { *p->nstk = m; return NULL; }
+            if (!v) { p->nstk = m; return NULL; }
             pp_push(p, v);
         } else {
             if (nk > 0) {
                 struct dp_py_node *v = pattern(p);
-                *p->nstk = m;
+                p->nstk = m;
                 if (!v) return NULL;
                 return pp_error_node(p, v, "positional patterns follow keyword patterns");
             }
             struct dp_py_node *v = pattern(p);
-            if (!v) { *p->nstk = m; return NULL; }
+            if (!v) { p->nstk = m; return NULL; }
             pp_push(p, v);
             npos++;
         }
         if (!pp_accept_op(p, DP_PY_OP_COMMA)) break;
     }
-    if (!pp_expect_op(p, DP_PY_OP_RPAR)) { *p->nstk = m; return NULL; }
-    struct dp_py_node **items = npos + nk ? *p->stk + m : NULL;
+    if (!pp_expect_op(p, DP_PY_OP_RPAR)) { p->nstk = m; return NULL; }
+    struct dp_py_node **items = npos + nk ? p->stk + m : NULL;
     struct dp_py_list pl = {NULL, npos}, kl = {NULL, nk};
     if (npos) { pl.items = dp_arena_alloc(p->a, (size_t)npos * sizeof(void *)); memcpy(pl.items, items, (size_t)npos * sizeof(void *)); }
     if (nk) { kl.items = dp_arena_alloc(p->a, (size_t)nk * sizeof(void *)); memcpy(kl.items, items + npos, (size_t)nk * sizeof(void *)); }
-    *p->nstk = m;
+    p->nstk = m;
     n->v.MatchClass.patterns = pl;
     n->v.MatchClass.kwd_patterns = kl;
     n->v.MatchClass.kwd_attrs.n = nk;
@@ -266,7 +266,7 @@ static struct dp_py_node *pattern(struct pp *p)
         pp_push(p, first);
         while (pp_accept_op(p, DP_PY_OP_VBAR)) {
             struct dp_py_node *x = closed_pattern(p);
-            if (!x) { *p->nstk = m; return NULL; }
+            if (!x) { p->nstk = m; return NULL; }
             pp_push(p, x);
         }
         r = pat_node(p, DP_PY_MatchOr, st);
@@ -298,7 +298,7 @@ static struct dp_py_node *patterns(struct pp *p)
     while (pp_accept_op(p, DP_PY_OP_COMMA)) {
         if (pp_is_op(p, DP_PY_OP_COLON) || pp_is_kw(p, DP_PY_KW_if)) break;
         struct dp_py_node *x = maybe_star_pattern(p);
-        if (!x) { *p->nstk = m; return NULL; }
+        if (!x) { p->nstk = m; return NULL; }
         pp_push(p, x);
     }
     struct dp_py_node *n = pat_node(p, DP_PY_MatchSequence, st);
@@ -321,7 +321,7 @@ static struct dp_py_node *subject(struct pp *p)
     while (pp_accept_op(p, DP_PY_OP_COMMA)) {
         if (pp_is_op(p, DP_PY_OP_COLON)) break;
         struct dp_py_node *x = pp_star_named_expression(p);
-        if (!x) { *p->nstk = m; return NULL; }
+        if (!x) { p->nstk = m; return NULL; }
         pp_push(p, x);
     }
     struct dp_py_node *n = pp_node(p, DP_PY_Tuple, st);
@@ -343,7 +343,7 @@ struct dp_py_node *pp_match_stmt(struct pp *p)
         p->failed = false;
         p->pos = save;
         p->far = savefar;
-        *p->nstk = m;
+        p->nstk = m;
         return NULL;
     }
     p->pos += 2;
@@ -355,19 +355,19 @@ struct dp_py_node *pp_match_stmt(struct pp *p)
     struct dp_py_node *n = pp_node(p, DP_PY_Match, st);
     n->v.Match.subject = subj;
     while (!pp_is_type(p, DP_PY_TOK_DEDENT) && !pp_is_type(p, DP_PY_TOK_END)) {
-        if (!pp_is_kw(p, DP_PY_KW_case)) { *p->nstk = m; return pp_syntax_error(p); }
+        if (!pp_is_kw(p, DP_PY_KW_case)) { p->nstk = m; return pp_syntax_error(p); }
         int case_line = pp_tok(p)->line;
         p->pos++;
         struct dp_py_node *c = pp_node(p, DP_PY_match_case, pp_tok(p));
         c->v.match_case.pattern = patterns(p);
-        if (!c->v.match_case.pattern) { *p->nstk = m; return NULL; }
+        if (!c->v.match_case.pattern) { p->nstk = m; return NULL; }
         if (pp_accept_kw(p, DP_PY_KW_if)) {
             c->v.match_case.guard = pp_named_expression(p);
-            if (!c->v.match_case.guard) { *p->nstk = m; return NULL; }
+            if (!c->v.match_case.guard) { p->nstk = m; return NULL; }
         }
-        if (!pp_expect_op(p, DP_PY_OP_COLON)) { *p->nstk = m; return NULL; }
+        if (!pp_expect_op(p, DP_PY_OP_COLON)) { p->nstk = m; return NULL; }
         c->v.match_case.body = pp_block(p, "'case' statement", case_line);
-        if (p->failed) { *p->nstk = m; return NULL; }
+        if (p->failed) { p->nstk = m; return NULL; }
         struct dp_py_list b = c->v.match_case.body;
         if (b.n) { n->end_lineno = b.items[b.n - 1]->end_lineno; n->end_col_offset = b.items[b.n - 1]->end_col_offset; }
         pp_push(p, c);

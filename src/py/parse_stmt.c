@@ -190,7 +190,7 @@ static bool maybe_meant_eq(struct pp *p, int at)
     p->failed = false;
     p->pos = save;
     p->far = savefar;
-    *p->nstk = m;
+    p->nstk = m;
     if (!hit) return false;
     bool single_name = a->kind == DP_PY_Name && a->end_col_offset - a->col_offset == (int)(st->end - st->start) &&
                        st->type == DP_PY_TOK_NAME;
@@ -233,7 +233,8 @@ static struct dp_py_node *expr_stmt(struct pp *p)
     struct dp_py_node *first = pp_is_kw(p, DP_PY_KW_yield) ? pp_yield_expr(p) : pp_star_expressions(p);
     if (!first) return NULL;
     struct dp_py_tok *t = pp_tok(p);
-    if (first->kind == DP_PY_Name && (!strcmp(first->v.Name.id, "print") || !strcmp(first->v.Name.id, "exec")) &&
+    if (first->kind == DP_PY_Name && (first->v.Name.id[0] == 'p' || first->v.Name.id[0] == 'e') &&
+        (!strcmp(first->v.Name.id, "print") || !strcmp(first->v.Name.id, "exec")) &&
         pp_starts_expr(p) && !(t->type == DP_PY_TOK_OP && t->op == DP_PY_OP_STAR))
         return pp_error_node(p, first, "Missing parentheses in call to '%s'. Did you mean %s(...)?",
                              first->v.Name.id, first->v.Name.id);
@@ -280,10 +281,10 @@ static struct dp_py_node *expr_stmt(struct pp *p)
             if (cur->kind == DP_PY_Yield || cur->kind == DP_PY_YieldFrom)
                 return pp_error_node(p, cur, "assignment to yield expression not possible");
             struct dp_py_node *tg = pp_set_ctx(p, cur, DP_PY_CTX_STORE, false);
-            if (!tg) { *p->nstk = m; return assign_error(p, stmt_pos, first, cur); }
+            if (!tg) { p->nstk = m; return assign_error(p, stmt_pos, first, cur); }
             pp_push(p, tg);
             cur = assign_rhs(p);
-            if (!cur) { *p->nstk = m; return NULL; }
+            if (!cur) { p->nstk = m; return NULL; }
         }
         n->v.Assign.targets = pp_list(p, m);
         n->v.Assign.value = cur;
@@ -438,12 +439,12 @@ struct dp_py_list pp_block(struct pp *p, const char *what, int line)
         }
         p->pos++;
         while (!pp_is_type(p, DP_PY_TOK_DEDENT) && !pp_is_type(p, DP_PY_TOK_END)) {
-            if (!pp_statement(p)) { *p->nstk = m; return none; }
+            if (!pp_statement(p)) { p->nstk = m; return none; }
         }
         if (pp_is_type(p, DP_PY_TOK_DEDENT)) p->pos++;
         return pp_list(p, m);
     }
-    if (!simple_stmts(p)) { *p->nstk = m; return none; }
+    if (!simple_stmts(p)) { p->nstk = m; return none; }
     return pp_list(p, m);
 }
 
@@ -569,7 +570,7 @@ static struct dp_py_node *with_stmt(struct pp *p, struct dp_py_tok *st, bool is_
         if (ok && pp_mark(p) > m && pp_accept_op(p, DP_PY_OP_RPAR) && pp_is_op(p, DP_PY_OP_COLON)) {
             n->v.With.items = pp_list(p, m);
         } else {
-            *p->nstk = m;
+            p->nstk = m;
             p->failed = false;
             p->pos = save;
             p->far = savefar;
@@ -604,29 +605,29 @@ static struct dp_py_node *try_stmt(struct pp *p)
         p->pos++;
         bool is_star = pp_accept_op(p, DP_PY_OP_STAR);
         if (star >= 0 && star != is_star) {
-            *p->nstk = m;
+            p->nstk = m;
             return pp_error_tok(p, ek, "cannot have both 'except' and 'except*' on the same 'try'");
         }
         star = is_star;
         if (!pp_is_op(p, DP_PY_OP_COLON)) {
             struct dp_py_node *ty = pp_expression(p);
-            if (!ty) { *p->nstk = m; return NULL; }
+            if (!ty) { p->nstk = m; return NULL; }
             if (pp_is_op(p, DP_PY_OP_COMMA)) {
                 /* except A, B: is an error unless parenthesized */
-                *p->nstk = m;
+                p->nstk = m;
                 return pp_error_node(p, ty, "multiple exception types must be parenthesized");
             }
             h->v.ExceptHandler.type = ty;
             if (pp_accept_kw(p, DP_PY_KW_as)) {
-                if (!pp_is_name(p)) { *p->nstk = m; return pp_syntax_error(p); }
+                if (!pp_is_name(p)) { p->nstk = m; return pp_syntax_error(p); }
                 h->v.ExceptHandler.name = pp_ident(p, pp_tok(p));
                 p->pos++;
             }
         } else if (is_star) {
-            *p->nstk = m;
+            p->nstk = m;
             return pp_error_tok(p, pp_tok(p), "expected one or more exception types");
         }
-        if (!colon_block(p, &h->v.ExceptHandler.body, is_star ? "'except*' statement" : "'except' statement", ek)) { *p->nstk = m; return NULL; }
+        if (!colon_block(p, &h->v.ExceptHandler.body, is_star ? "'except*' statement" : "'except' statement", ek)) { p->nstk = m; return NULL; }
         end_from_body(h, h->v.ExceptHandler.body);
         end_from_body(n, h->v.ExceptHandler.body);
         pp_push(p, h);
@@ -702,8 +703,8 @@ static struct dp_py_node *decorated(struct pp *p)
     int m = pp_mark(p);
     while (pp_accept_op(p, DP_PY_OP_AT)) {
         struct dp_py_node *d = pp_named_expression(p);
-        if (!d) { *p->nstk = m; return NULL; }
-        if (!pp_is_type(p, DP_PY_TOK_NEWLINE)) { *p->nstk = m; return pp_syntax_error(p); }
+        if (!d) { p->nstk = m; return NULL; }
+        if (!pp_is_type(p, DP_PY_TOK_NEWLINE)) { p->nstk = m; return pp_syntax_error(p); }
         p->pos++;
         pp_push(p, d);
     }
@@ -757,14 +758,18 @@ static struct dp_py_node *compound_stmt(struct pp *p, bool *handled)
 struct dp_py_node *pp_statement(struct pp *p)
 {
     if (!pp_enter(p)) return NULL;
-    bool handled;
-    struct dp_py_node *s = compound_stmt(p, &handled);
-    if (handled) {
-        pp_leave(p);
-        if (s) pp_push(p, s);
-        return s;
-    }
     struct dp_py_tok *t = pp_tok(p);
+    /* a compound statement starts with a keyword (hard or 'match') or '@' */
+    if ((t->type == DP_PY_TOK_NAME && t->kw != DP_PY_KW_NONE) || t->type == DP_PY_TOK_OP) {
+        bool handled;
+        struct dp_py_node *s = compound_stmt(p, &handled);
+        if (handled) {
+            pp_leave(p);
+            if (s) pp_push(p, s);
+            return s;
+        }
+        t = pp_tok(p);
+    }
     if (t->type == DP_PY_TOK_INDENT) {
         pp_leave(p);
         return pp_error_at(p, t->line, t->end_col - 1, "IndentationError", "unexpected indent");
@@ -772,6 +777,6 @@ struct dp_py_node *pp_statement(struct pp *p)
     int m = pp_mark(p);
     bool ok = simple_stmts(p);
     pp_leave(p);
-    return ok && pp_mark(p) > m ? (*p->stk)[pp_mark(p) - 1] : NULL;
+    return ok && pp_mark(p) > m ? p->stk[pp_mark(p) - 1] : NULL;
 }
 

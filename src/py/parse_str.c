@@ -227,9 +227,9 @@ static int64_t fstr_field(struct fs *f, uint32_t i, uint32_t e, struct dp_sbuf *
         int64_t r = fstr_body(&fspec, (uint32_t)k + 1, e, &sl, level + 1);
         if (r >= 0) flush_literal(&fspec, &sl);
         dp_sbuf_free(&sl);
-        if (r < 0) { *p->nstk = m; return -1; }
+        if (r < 0) { p->nstk = m; return -1; }
         /* 3.12's tokenizer leaves an empty literal after a field that ends a format spec */
-        if (p->version >= 312 && pp_mark(p) > m && (*p->stk)[pp_mark(p) - 1]->kind == DP_PY_FormattedValue)
+        if (p->version >= 312 && pp_mark(p) > m && p->stk[pp_mark(p) - 1]->kind == DP_PY_FormattedValue)
             empty_piece(p, f->tok, (uint32_t)r);
         spec->v.JoinedStr.values = pp_list(p, m);
         if (p->version >= 312) locate(p, spec, (uint32_t)k, (uint32_t)r);
@@ -338,10 +338,39 @@ static void locate_pieces(struct dp_py_node *js, const struct dp_py_node *whole)
     }
 }
 
+/* A lone literal that is not an f-string and has nothing to decode (most strings of real code):
+ * its text is the value. NULL when it is anything else. */
+static struct dp_py_node *plain_string(struct pp *p, const struct dp_py_tok *t)
+{
+    const char *src = p->whole->src;
+    uint32_t bs, be;
+    body_span(p, t, &bs, &be);
+    size_t n = be > bs ? be - bs : 0;
+    bool bytes = (t->strflags & DP_PY_STR_BYTES) != 0;
+    if (!(t->strflags & DP_PY_STR_RAW) && memchr(src + bs, '\\', n)) return NULL;
+    if (bytes)
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)src[bs + i] >= 0x80) return NULL;
+    struct dp_py_node *c = pp_node(p, DP_PY_Constant, t);
+    struct dp_py_const *v = &c->v.Constant.value;
+    v->kind = bytes ? DP_PY_CONST_BYTES : DP_PY_CONST_STR;
+    v->s = dp_arena_strndup(p->a, src + bs, n);
+    v->n = n;
+    c->v.Constant.kind = src[t->start] == 'u' ? "u" : NULL;
+    p->pos++;
+    if (p->far < p->pos) p->far = p->pos;
+    pp_end(p, c);
+    return c;
+}
+
 /* atom: STRING+ */
 struct dp_py_node *pp_strings(struct pp *p)
 {
     struct dp_py_tok *st = pp_tok(p);
+    if (!(st->strflags & DP_PY_STR_F) && (p->pos + 1 >= p->n || p->t[p->pos + 1].type != DP_PY_TOK_STRING)) {
+        struct dp_py_node *c = plain_string(p, st);
+        if (c) return c;
+    }
     int first = p->pos, last = p->pos;
     bool any_f = false, bytes = (st->strflags & DP_PY_STR_BYTES) != 0;
     while (last < p->n && p->t[last].type == DP_PY_TOK_STRING) {
@@ -372,7 +401,7 @@ struct dp_py_node *pp_strings(struct pp *p)
             ok = add_literal(&f, &lit, bs, be, bytes);
         }
         if (!ok) {
-            *p->nstk = m;
+            p->nstk = m;
             dp_sbuf_free(&lit);
             return NULL;
         }
@@ -425,5 +454,11 @@ struct dp_py_node *pp_subparse_fexpr(struct pp *p, uint32_t start, uint32_t end)
         e->end_col_offset = (int)(cb + 1 - w->line_start[cl]);
     }
     if (sub.failed) p->failed = true;
+    /* the sub-parser worked on copies of the shared state */
+    p->stk = sub.stk;
+    p->nstk = sub.nstk;
+    p->capstk = sub.capstk;
+    if (sub.deepest > p->deepest) p->deepest = sub.deepest;
+    if (sub.longest > p->longest) p->longest = sub.longest;
     return e;
 }

@@ -26,6 +26,19 @@ extern const struct dp_py_codec_alias dp_py_codec_aliases[];
 int dp_py_source_decode(struct dp_arena *a, const char *src, size_t n, const char *path,
                         char **out, size_t *outlen, struct dp_error *e);
 
+/* The tokenizer's view of a source: the decoded text as dp_py_source_decode makes it, where
+ * each line starts (line_start[1] = 0, then one entry after each '\n'; [0] unused), and whether
+ * the whole text is valid UTF-8 (then no part of it needs checking again). All arena-owned. */
+struct dp_py_text {
+    const char *s;
+    size_t len;
+    uint32_t *line_start;
+    int nlines;
+    bool utf8_ok;
+};
+int dp_py_source_prepare(struct dp_arena *a, const char *src, size_t n, const char *path,
+                         struct dp_py_text *t, struct dp_error *e);
+
 /* The first invalid UTF-8 sequence in s[0..n), as CPython's decoder describes it: its offset,
  * length and reason ("invalid start byte", "invalid continuation byte", "unexpected end of
  * data"). Returns false when s is valid UTF-8. */
