@@ -18,6 +18,16 @@ stage "corpus: 10000 synthesized conversations, Python 3.11's standard library"
 [ -f "$W/corpus/manifest.json" ] ||
     "$D" corpus --out "$W/corpus" --seed 1 --sft 10000 --pretrain-dirs /usr/lib/python3.11
 
+# The synthesized conversations are the same everywhere; pretrain.txt is whatever Python 3.11
+# standard library this machine has (Debian 12's python3.11 3.11.2-6+deb12u6 with lib2to3,
+# distutils and venv gave the shipped weights): a different one gives other weights.
+want_sft=b78927d59540e0f5b0de877b3a0e0a74688711297835ab97dbfddadb8273e029
+want_pre=f528678fdc6f543ee554c967b2ebb5aebf6dcf6b0d143bd8d4230893f96ce688
+[ "$(sha256sum < "$W/corpus/sft.jsonl" | cut -d' ' -f1)" = $want_sft ] ||
+    echo "warning: $W/corpus/sft.jsonl differs from the one the shipped model was built from" >&2
+[ "$(sha256sum < "$W/corpus/pretrain.txt" | cut -d' ' -f1)" = $want_pre ] ||
+    echo "warning: this machine's Python standard library differs from the one the shipped model saw: expect other weights" >&2
+
 stage "tokenizer: byte-level BPE, 4096 ids"
 [ -f "$W/tok/tokenizer.json" ] ||
     "$D" tokenizer-train --input "$W/corpus/pretrain.txt" "$W/corpus/sft.txt" --vocab-size 4096 --out "$W/tok"
