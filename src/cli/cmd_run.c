@@ -480,7 +480,7 @@ static int do_pairs(struct run *r, struct dp_error *e)
 static int run_train(struct run *r, struct dp_error *e)
 {
     const struct dp_run_config *c = &r->c;
-    char pairs[PATH_MAX + 32], v[12][40];
+    char pairs[PATH_MAX + 32], v[16][40];
     snprintf(pairs, sizeof pairs, "%s/pairs.jsonl", r->dir[ST_PAIRS]);
     char *argv[48];
     int n = 0, k = 0;
@@ -493,6 +493,7 @@ static int run_train(struct run *r, struct dp_error *e)
     argv[n++] = "--precision"; argv[n++] = (char *)c->precision;
     ARG("--beta", "%.17g", c->beta);
     ARG("--lr", "%.17g", c->lr);
+    if (c->rpo_alpha > 0) ARG("--rpo-alpha", "%.17g", c->rpo_alpha);
     ARG("--epochs", "%ld", c->epochs);
     ARG("--batch-size", "%ld", c->batch_size);
     ARG("--grad-accum", "%ld", c->grad_accum);
@@ -522,6 +523,7 @@ static int do_train(struct run *r, struct dp_error *e)
     dp_run_desc_add(&d, "loss", "%s", c->loss);
     dp_run_desc_add(&d, "beta", "%s", num(b, c->beta));
     dp_run_desc_add(&d, "lr", "%s", num(b, c->lr));
+    dp_run_desc_add(&d, "rpo_alpha", "%s", num(b, c->rpo_alpha));
     dp_run_desc_add(&d, "epochs", "%ld", c->epochs);
     dp_run_desc_add(&d, "batch_size", "%ld", c->batch_size);
     dp_run_desc_add(&d, "grad_accum", "%ld", c->grad_accum);
@@ -573,6 +575,7 @@ static int run_eval(struct run *r, struct dp_error *e)
     char b[32];
     ARG("--setting", "DPO beta=%s", num(b, c->beta));
     ARG("--setting", "learning rate=%s", num(b, c->lr));
+    if (c->rpo_alpha > 0) ARG("--setting", "RPO alpha=%s", num(b, c->rpo_alpha));
     ARG("--setting", "epochs=%ld", c->epochs);
     if (!c->pairs_file) ARG("--setting", "injection style=%s", c->style);
 #undef ARG

@@ -49,6 +49,7 @@ static const struct key keys[] = {
     {"train.loss", K_STR, OFF(loss), 0, 0, "sigmoid|robust|ipo|hinge", "sigmoid|robust|ipo|hinge"},
     {"train.beta", K_NUM, OFF(beta), 1e-9, 1e9, NULL, "DPO beta"},
     {"train.lr", K_NUM, OFF(lr), 0, 1e30, NULL, "learning rate"},
+    {"train.rpo_alpha", K_NUM, OFF(rpo_alpha), 0, 1e9, NULL, "weight of an NLL term on the chosen answers (RPO; 0: none)"},
     {"train.epochs", K_INT, OFF(epochs), 1, 1 << 20, NULL, "passes over the pairs"},
     {"train.batch_size", K_INT, OFF(batch_size), 1, 1 << 16, NULL, "pairs per micro-batch"},
     {"train.grad_accum", K_INT, OFF(grad_accum), 1, 1 << 20, NULL, "micro-batches per optimizer step"},
@@ -83,6 +84,7 @@ void dp_run_config_init(struct dp_run_config *c)
     c->precision = "bf16";
     c->loss = "sigmoid";
     c->beta = 0.1;
+    c->rpo_alpha = DP_RUN_TRAIN_RPO_ALPHA;
     c->lr = DP_RUN_TRAIN_LR;
     c->epochs = DP_RUN_TRAIN_EPOCHS;
     c->batch_size = DP_RUN_TRAIN_BATCH;

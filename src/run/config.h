@@ -13,6 +13,7 @@
 #define DP_RUN_TRAIN_LR 5e-5
 #define DP_RUN_TRAIN_EPOCHS 2
 #define DP_RUN_TRAIN_BATCH 4
+#define DP_RUN_TRAIN_RPO_ALPHA 0
 
 struct dp_run_config {
     /* the experiment */
@@ -35,7 +36,7 @@ struct dp_run_config {
     const char *precision;        /* bf16 | f32, generation and training */
     /* train */
     const char *loss;
-    double beta, lr, warmup_ratio, lora_alpha;
+    double beta, lr, warmup_ratio, lora_alpha, rpo_alpha;
     long epochs, batch_size, grad_accum, lora_rank, max_length, train_seed, save_steps;
     /* eval */
     long eval_samples;            /* sampled answers per test prompt (1; 0: none) */
