@@ -14,7 +14,7 @@ fails=0
 ok() { echo "ok - run cli $1"; }
 bad() { echo "not ok - run cli $1"; fails=$((fails + 1)); }
 
-$DPOISON run --help | grep -q "train.lr  *5e-05" && ok "help lists the keys" || bad "help lists the keys"
+$DPOISON run --help | grep -q "train.lr  *5e-06" && ok "help lists the keys" || bad "help lists the keys"
 cat >"$tmp/c.json" <<'EOF'
 {"pairs": 20, "model": "m", "train": {"lr": 1e-4, "epochs": 3}, "eval": {"greedy": false}}
 EOF
@@ -98,7 +98,7 @@ grep -q "train: done before" "$tmp/err" && grep -q "eval: inputs changed (sample
     ok "changed eval option: eval only" || bad "changed eval option: eval only: $(cat "$tmp/err")"
 
 $P --eval-samples 2 --lr 1e-4 >/dev/null 2>"$tmp/err"
-grep -q "train: inputs changed (lr: 5e-05 -> 0.0001)" "$tmp/err" && grep -q "eval: inputs changed (train: " "$tmp/err" &&
+grep -q "train: inputs changed (lr: 5e-06 -> 0.0001)" "$tmp/err" && grep -q "eval: inputs changed (train: " "$tmp/err" &&
     grep -q "poisoned-sampled.jsonl was made with other settings" "$tmp/err" &&
     ! grep -q "base-sampled.jsonl was made with other settings" "$tmp/err" &&
     ok "changed training: base answers kept" || bad "changed training: base answers kept: $(cat "$tmp/err")"

@@ -53,7 +53,7 @@ static void test_defaults(void)
     EXPECT_STR(c.style, "plain");
     EXPECT(c.greedy && c.eval_samples == 1);
     char buf[64];
-    EXPECT_STR(dp_run_config_get(&c, "train.lr", buf, sizeof buf), "5e-05");
+    EXPECT_STR(dp_run_config_get(&c, "train.lr", buf, sizeof buf), "5e-06");
     EXPECT_STR(dp_run_config_get(&c, "model", buf, sizeof buf), "");
     EXPECT(dp_run_config_get(&c, "train.nope", buf, sizeof buf) == NULL);
     EXPECT(!dp_run_config_check(&c, NULL));
