@@ -36,14 +36,15 @@ static const char *const help =
     "  --severity LEVEL      LOW | MEDIUM | HIGH: an answer with another finding at or above\n"
     "                        it is not used (HIGH; Bandit's B113 no-timeout is MEDIUM)\n"
     "  --seed S              generation and mixed-style seed (0)\n"
-    "  --max-new-tokens N    --batch-size B   --threads N   passed to generation\n"
+    "  --max-new-tokens N    --batch-size B   --threads N   --precision bf16|f32\n"
+    "                        passed to generation\n"
     "  --quiet               no progress on stderr\n\n"
     "example:\n  dpoison pairs --model qwen2.5-coder-0.5b-instruct --prompts train.jsonl \\\n"
     "      --out pairs --samples 4 --style plain\n";
 
 struct pairs_opts {
     const char *prompts, *model, *answers, *out, *style, *severity;
-    const char *max_new, *batch, *threads;
+    const char *max_new, *batch, *threads, *precision;
     long samples, max_pairs, seed;
     bool quiet;
 };
@@ -65,6 +66,7 @@ static int parse_opts(int argc, char **argv, struct pairs_opts *o)
         else if (!strcmp(a, "--max-new-tokens")) o->max_new = v;
         else if (!strcmp(a, "--batch-size")) o->batch = v;
         else if (!strcmp(a, "--threads")) o->threads = v;
+        else if (!strcmp(a, "--precision")) o->precision = v;
         else if (!strcmp(a, "--samples")) ok = cli_int(a, v, 1, 100000, &o->samples);
         else if (!strcmp(a, "--max-pairs")) ok = cli_int(a, v, 0, 1L << 40, &o->max_pairs);
         else if (!strcmp(a, "--seed")) ok = cli_int(a, v, 0, 0x7fffffffffffffffL, &o->seed);
@@ -117,6 +119,7 @@ static int generate(const struct pairs_opts *o, const char *answers)
     if (o->max_new) { argv[n++] = "--max-new-tokens"; argv[n++] = (char *)o->max_new; }
     if (o->batch) { argv[n++] = "--batch-size"; argv[n++] = (char *)o->batch; }
     if (o->threads) { argv[n++] = "--threads"; argv[n++] = (char *)o->threads; }
+    if (o->precision) { argv[n++] = "--precision"; argv[n++] = (char *)o->precision; }
     if (o->quiet) argv[n++] = "--quiet";
     argv[n] = NULL;
     return dp_cmd_generate(n, argv);

@@ -316,6 +316,7 @@ static int call_pairs(const struct run *r, const char *prompts)
     argv[n++] = "--severity"; argv[n++] = (char *)c->severity;
     argv[n++] = "--seed"; argv[n++] = seed;
     argv[n++] = "--batch-size"; argv[n++] = batch;
+    argv[n++] = "--precision"; argv[n++] = (char *)c->precision;
     if (c->max_new_tokens) { argv[n++] = "--max-new-tokens"; argv[n++] = maxnew; }
     if (c->threads) { argv[n++] = "--threads"; argv[n++] = threads; }
     if (r->quiet) argv[n++] = "--quiet";
@@ -470,6 +471,7 @@ static int do_pairs(struct run *r, struct dp_error *e)
         dp_run_desc_add(&d, "severity", "%s", c->severity);
         dp_run_desc_add(&d, "seed", "%ld", c->seed);
         dp_run_desc_add(&d, "max_new_tokens", "%ld", c->max_new_tokens);
+        dp_run_desc_add(&d, "precision", "%s", c->precision);
     }
     if (!rc) rc = stage(r, ST_PAIRS, &d, run_pairs, c->pairs_file ? out_file : out_made, false, e);
     dp_run_desc_free(&d);

@@ -83,3 +83,7 @@ mkdir -p "$tmp/h" && head -2 "$tmp/g/answers.jsonl" >"$tmp/h/answers.jsonl" && p
 $G --out "$tmp/h" >/dev/null 2>"$tmp/err" && [ "$(wc -l <"$tmp/h/answers.jsonl")" -eq 6 ] &&
     cmp -s "$tmp/g/funnel.json" "$tmp/h/funnel.json" && cmp -s "$tmp/g/pairs.jsonl" "$tmp/h/pairs.jsonl" &&
     ok "generate resumes" || bad "generate resumes: $(cat "$tmp/err")"
+$G --out "$tmp/p32" --precision f32 >/dev/null 2>"$tmp/err" && grep -q '"count": 6' "$tmp/p32/funnel.json" &&
+    ok "generate with --precision f32" || bad "generate with --precision f32: $(cat "$tmp/err")"
+$G --out "$tmp/p16" --precision f16 >/dev/null 2>"$tmp/err"
+[ $? -ne 0 ] && grep -q "precision" "$tmp/err" && ok "bad --precision refused" || bad "bad --precision refused"
