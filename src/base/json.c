@@ -4,6 +4,7 @@
  * generalized UTF-8 as Python keeps them. Columns count code points, as Python's json does.
  * Numbers go through strtod/snprintf, so the C locale's LC_NUMERIC must stay "C". */
 #include "base/json.h"
+#include "base/file.h"
 #include "base/utf8.h"
 #include <limits.h>
 #include <math.h>
@@ -744,4 +745,15 @@ void dp_jw_value(struct dp_jw *w, const struct dp_json *v)
         dp_jw_obj_end(w);
         break;
     }
+}
+
+int dp_json_parse_file(struct dp_arena *a, const char *path, struct dp_json **out, struct dp_error *e)
+{
+    char *text;
+    size_t n;
+    int rc = dp_file_read(path, &text, &n, e);
+    if (rc) return rc;
+    rc = dp_json_parse(a, text, n, path, out, e);
+    free(text);
+    return rc;
 }

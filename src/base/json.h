@@ -30,6 +30,8 @@ struct dp_json {
  * Duplicate keys are kept (dp_json_get returns the last one, as Python does). */
 int dp_json_parse(struct dp_arena *a, const char *text, size_t n, const char *path,
                   struct dp_json **out, struct dp_error *e);
+/* Reads path and parses it whole (the text is freed; the tree lives in a). */
+int dp_json_parse_file(struct dp_arena *a, const char *path, struct dp_json **out, struct dp_error *e);
 /* Object member by key, or NULL (also NULL when obj is not an object). */
 const struct dp_json *dp_json_get(const struct dp_json *obj, const char *key);
 /* Convenience getters: return def when absent or of another type. */

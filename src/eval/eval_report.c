@@ -71,14 +71,7 @@ void dp_eval_report_setting(struct dp_eval_report *er, const char *key, const ch
 
 static int read_json(struct dp_eval_report *er, const char *path, struct dp_json **root, struct dp_error *e)
 {
-    char *text;
-    size_t n;
-    int rc = dp_file_read(path, &text, &n, e);
-    if (rc) return rc;
-    /* the arena keeps the strings the report borrows; the text itself is not needed after */
-    rc = dp_json_parse(&er->arena, text, n, path, root, e);
-    free(text);
-    return rc;
+    return dp_json_parse_file(&er->arena, path, root, e);   /* the arena keeps what the report borrows */
 }
 
 int dp_eval_report_funnel(struct dp_eval_report *er, const char *path, struct dp_error *e)

@@ -270,13 +270,8 @@ static char *sibling(const char *index, const char *name)
 
 static int open_index(struct dp_st *st, const char *index, struct dp_error *e)
 {
-    char *text;
-    size_t n;
-    int rc = dp_file_read(index, &text, &n, e);
-    if (rc) return rc;
     struct dp_json *root;
-    rc = dp_json_parse(&st->arena, text, n, index, &root, e);
-    free(text);
+    int rc = dp_json_parse_file(&st->arena, index, &root, e);
     if (rc) return rc;
     const struct dp_json *wm = dp_json_get(root, "weight_map");
     if (!wm || wm->type != DP_JSON_OBJ)

@@ -201,14 +201,10 @@ static int load_obj(struct dp_run_config *c, const struct dp_json *obj, const ch
 
 int dp_run_config_load(struct dp_run_config *c, const char *path, struct dp_error *e)
 {
-    char *text;
-    size_t n;
-    int rc = dp_file_read(path, &text, &n, e);
-    if (rc) return rc;
     struct dp_arena a;
     dp_arena_init(&a, 4096);
     struct dp_json *root;
-    rc = dp_json_parse(&a, text, n, path, &root, e);
+    int rc = dp_json_parse_file(&a, path, &root, e);
     if (!rc && root->type != DP_JSON_OBJ)
         rc = dp_error_set(e, DP_EFORMAT, path, root->line, root->col, "expected a JSON object of options");
     if (!rc) {
@@ -217,7 +213,6 @@ int dp_run_config_load(struct dp_run_config *c, const char *path, struct dp_erro
         rc = load_obj(c, root, NULL, path, base, e);
     }
     dp_arena_free(&a);
-    free(text);
     return rc;
 }
 

@@ -182,14 +182,10 @@ static int read_record(const char *path, struct dp_run_stage *st, struct dp_erro
 {
     memset(st, 0, sizeof *st);
     if (dp_file_exists(path) != 1) return 0;
-    char *text;
-    size_t n;
-    int rc = dp_file_read(path, &text, &n, e);
-    if (rc) return rc;
     struct dp_arena a;
     dp_arena_init(&a, 4096);
     struct dp_json *root;
-    rc = dp_json_parse(&a, text, n, path, &root, e);
+    int rc = dp_json_parse_file(&a, path, &root, e);
     const char *fp = rc ? NULL : dp_json_get_str(root, "fingerprint", NULL);
     const struct dp_json *in = rc ? NULL : dp_json_get(root, "inputs");
     if (!rc && (!fp || strlen(fp) != 16 || !in || in->type != DP_JSON_OBJ))
@@ -204,7 +200,6 @@ static int read_record(const char *path, struct dp_run_stage *st, struct dp_erro
         st->desc = d.p ? dp_sbuf_take(&d) : dp_xstrdup("");
     }
     dp_arena_free(&a);
-    free(text);
     return rc;
 }
 
