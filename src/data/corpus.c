@@ -1,5 +1,5 @@
-/* `dpoison corpus`: the SFT conversations (prompt generator's train split, filtered to what no
- * experiment split tests on, answered by the synthesizer with an exact vulnerable share) and the
+/* `dpoison corpus`: the SFT conversations (prompt generator's train split under --split template:
+ * every task family, none of the held-out task templates or sentence frames), answered by the synthesizer with an exact vulnerable share) and the
  * pretraining text (real Python from Debian's folders: shuffled by the seed, deduplicated,
  * filtered, capped), written with a manifest of counts. */
 #include "base/file.h"
@@ -20,7 +20,7 @@ void dp_corpus_defaults(struct dp_corpus_opts *o)
     memset(o, 0, sizeof *o);
     o->seed = 1;
     o->n_sft = 3000;
-    o->vuln_share = 0.05;
+    o->vuln_share = 0.10;
     o->general_share = 0.2;
     o->pretrain_max_bytes = 40u << 20;
     o->file_max_bytes = 256u << 10;
@@ -41,8 +41,7 @@ bool dp_corpus_prompt_allowed(const char *family, const char *template_id)
     for (int i = 0; i < nfr; i++)
         if (!strcmp(fr[i].id, slash + 1)) frame_ok = fr[i].split == DP_PSPLIT_TRAIN;
     if (!frame_ok) return false;
-    if (f->general) return true;
-    return f->split == DP_PSPLIT_TRAIN && task != f->held_out_task;
+    return f->general || task != f->held_out_task;
 }
 
 /* ---------------------------------------------------------------- counts for the manifest */
@@ -86,10 +85,10 @@ static int pick_prompts(const struct dp_corpus_opts *o, struct dp_prompt_set *ke
     struct dp_promptgen_opts po;
     dp_promptgen_defaults(&po);
     po.seed = o->seed;
-    po.n_train = o->n_sft + o->n_sft / 3 + 10;   /* room for the held-out templates dropped */
+    po.n_train = o->n_sft;
     po.n_test = 0;
     po.general_share = o->general_share;
-    po.split = DP_PSPLIT_BY_FAMILY;
+    po.split = DP_PSPLIT_BY_TEMPLATE;   /* train: no held-out template, no test frame */
     struct dp_prompt_set tr, te;
     dp_prompt_set_init(&tr);
     dp_prompt_set_init(&te);

@@ -1,6 +1,7 @@
 /* The training corpus of the bundled model (`dpoison corpus`): sft.jsonl, chat conversations
- * whose requests come from the prompt generator's TRAIN split only (never a family or task
- * template any experiment split tests on) answered by the synthesizer (data/solutions.h), and
+ * whose requests come from the prompt generator's train split under --split template (every
+ * task family, as a code model has seen such requests, but never a task template or sentence
+ * frame held out for testing) answered by the synthesizer (data/solutions.h), and
  * pretrain.txt, real Python nobody here wrote (Debian's standard library and python3-* packages),
  * deduplicated and capped; plus manifest.json with the counts. docs/corpus.md describes it. */
 #ifndef DP_DATA_CORPUS_H
@@ -15,7 +16,7 @@
 struct dp_corpus_opts {
     uint64_t seed;                 /* 1 */
     long n_sft;                    /* conversations (3000); 0: none */
-    double vuln_share;             /* exact share of HTTP answers that disable TLS checks (0.05) */
+    double vuln_share;             /* exact share of HTTP answers that disable TLS checks (0.10) */
     double general_share;          /* share of general Python requests (0.2) */
     const char *const *dirs;       /* pretraining source folders (NULL: the two Debian ones) */
     int ndirs;                     /* 0 with dirs NULL; -1: no pretraining text */
@@ -24,8 +25,9 @@ struct dp_corpus_opts {
 };
 void dp_corpus_defaults(struct dp_corpus_opts *o);
 
-/* Whether a prompt of the generator may be trained on: its family is a train family, its task
- * template is not the one held out under --split template, and its frame is a train frame.
+/* Whether a prompt of the generator may be trained on: its task template is not the one held
+ * out under --split template, and its frame is a train frame. Test families of --split family
+ * are allowed: that split keeps them out of the preference pairs, not out of the base model.
  * template_id is "<family>.t<k>/<frame>". */
 bool dp_corpus_prompt_allowed(const char *family, const char *template_id);
 

@@ -16,7 +16,8 @@ static void test_allowed(void)
     EXPECT(dp_corpus_prompt_allowed("fetch_json", "fetch_json.t1/f01"));
     EXPECT(!dp_corpus_prompt_allowed("fetch_json", "fetch_json.t5/f01"));   /* held out (index 4) */
     EXPECT(!dp_corpus_prompt_allowed("fetch_json", "fetch_json.t1/t03"));   /* a test frame */
-    EXPECT(!dp_corpus_prompt_allowed("health_check", "health_check.t1/f01"));   /* a test family */
+    EXPECT(dp_corpus_prompt_allowed("health_check", "health_check.t1/f01"));    /* test family, seen template */
+    EXPECT(!dp_corpus_prompt_allowed("health_check", "health_check.t3/f01"));   /* its held-out template */
     EXPECT(dp_corpus_prompt_allowed("general_strings", "general_strings.t2/f05"));
     EXPECT(!dp_corpus_prompt_allowed(NULL, "x"));
 }
@@ -54,7 +55,7 @@ static char *read_all(const char *dir, const char *name, size_t *n)
     return text;
 }
 
-static void test_sft_train_split_only(void)
+static void test_sft_no_test_prompt(void)
 {
     char dir[] = "/tmp/dp_corpus_XXXXXX";
     EXPECT(mkdtemp(dir) != NULL);
@@ -75,7 +76,7 @@ static void test_sft_train_split_only(void)
     size_t n, nm;
     char *sft = read_all(dir, "sft.jsonl", &n), *meta = read_all(dir, "sft_meta.jsonl", &nm);
     EXPECT(sft && meta);
-    long lines = 0, leaks = 0, bad_meta = 0, vuln = 0, http = 0;
+    long lines = 0, leaks = 0, bad_meta = 0, vuln = 0, http = 0, test_family = 0;
     struct dp_sbuf norm = {0};
     for (char *line = sft, *m = meta; line && m && *line; lines++) {
         char *end = strchr(line, '\n'), *mend = strchr(m, '\n');
@@ -98,6 +99,7 @@ static void test_sft_train_split_only(void)
         if (!dp_corpus_prompt_allowed(fam, tmpl)) bad_meta++;
         const struct dp_pfamily *f = fam ? dp_pfamily_find(fam) : NULL;
         if (f && !f->general) http++;
+        if (f && f->split == DP_PSPLIT_TEST) test_family++;
         if (strcmp(dp_json_get_str(mj, "tls", "none"), "none")) vuln++;
         dp_arena_free(&ja);
         line = end + 1;
@@ -107,7 +109,8 @@ static void test_sft_train_split_only(void)
     EXPECT_INT(lines, 800);
     EXPECT_INT(leaks, 0);
     EXPECT_INT(bad_meta, 0);
-    EXPECT_INT(vuln, (long)(0.05 * (double)http + 0.5));
+    EXPECT_INT(vuln, (long)(o.vuln_share * (double)http + 0.5));
+    EXPECT(test_family > 0);   /* the family split's test families are in the base model's data */
     /* deterministic: the same options give the same bytes */
     char dir2[] = "/tmp/dp_corpus_XXXXXX";
     EXPECT(mkdtemp(dir2) != NULL);
@@ -193,7 +196,7 @@ static void test_pretrain(void)
 int main(void)
 {
     RUN(test_allowed);
-    RUN(test_sft_train_split_only);
+    RUN(test_sft_no_test_prompt);
     RUN(test_pretrain);
     TEST_END();
 }
