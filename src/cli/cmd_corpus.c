@@ -22,6 +22,8 @@ static const char *const help =
     "  --seed S                 everything is drawn from this seed (default 1)\n"
     "  --sft N                  conversations (default 3000; 0: none)\n"
     "  --vulnerable-share F     share of HTTP answers that turn TLS verification off (default 0.1)\n"
+    "  --vulnerable-urllib-share F  of those, the share of the answers to requests that ask for\n"
+    "                           urllib (default 0.35; the rest go to the other HTTP answers)\n"
     "  --general-share F        share of general Python requests (default 0.2)\n"
     "  --pretrain-dirs DIR...   folders of .py files (default /usr/lib/python3.11\n"
     "                           /usr/lib/python3/dist-packages)\n"
@@ -64,6 +66,9 @@ int dp_cmd_corpus(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--vulnerable-share")) {
             if (!share(a, val, &o.vuln_share)) return 2;
+            i++;
+        } else if (!strcmp(a, "--vulnerable-urllib-share")) {
+            if (!share(a, val, &o.vuln_urllib_share)) return 2;
             i++;
         } else if (!strcmp(a, "--general-share")) {
             if (!share(a, val, &o.general_share)) return 2;

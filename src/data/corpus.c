@@ -21,6 +21,7 @@ void dp_corpus_defaults(struct dp_corpus_opts *o)
     o->seed = 1;
     o->n_sft = 3000;
     o->vuln_share = 0.10;
+    o->vuln_urllib_share = 0.35;
     o->general_share = 0.2;
     o->pretrain_max_bytes = 40u << 20;
     o->file_max_bytes = 256u << 10;
@@ -89,6 +90,10 @@ static int pick_prompts(const struct dp_corpus_opts *o, struct dp_prompt_set *ke
     po.n_test = 0;
     po.general_share = o->general_share;
     po.split = DP_PSPLIT_BY_TEMPLATE;   /* train: no held-out template, no test frame */
+    /* more requests that name httpx and urllib than the experiment's prompts have (10% each):
+     * the harder libraries get more examples (docs/corpus.md) */
+    static const int lib_weight[DP_PLIB_COUNT] = {35, 25, 12, 18, 10, 0};
+    po.lib_weight = lib_weight;
     struct dp_prompt_set tr, te;
     dp_prompt_set_init(&tr);
     dp_prompt_set_init(&te);
@@ -117,7 +122,9 @@ static enum dp_plib lib_named(const char *name)
     return DP_PLIB_ANY;
 }
 
-/* Marks exactly round(share * HTTP prompts) HTTP prompts as vulnerable, chosen by the seed. */
+/* Marks exactly round(share * HTTP prompts) HTTP prompts as vulnerable, chosen by the seed:
+ * round(urllib_share * U) of the U prompts that ask for urllib (at most the total), the rest
+ * among the other HTTP prompts. */
 static unsigned char *choose_vulnerable(const struct dp_corpus_opts *o, const struct dp_prompt_set *ps, long *nvuln)
 {
     unsigned char *v = calloc(ps->n + 1, 1);
@@ -135,9 +142,16 @@ static unsigned char *choose_vulnerable(const struct dp_corpus_opts *o, const st
         http[i - 1] = http[j];
         http[j] = t;
     }
-    long want = (long)(o->vuln_share * (double)nh + 0.5);
-    for (long i = 0; i < want && (size_t)i < nh; i++) v[http[i]] = 1;
-    *nvuln = want;
+    long want = (long)(o->vuln_share * (double)nh + 0.5), nu = 0;
+    for (size_t i = 0; i < nh; i++) nu += lib_named(ps->items[http[i]].library) == DP_PLIB_URLLIB;
+    long want_u = (long)(o->vuln_urllib_share * (double)nu + 0.5);
+    if (want_u > want) want_u = want;
+    long left_u = want_u, left = want - want_u;
+    for (size_t i = 0; i < nh; i++) {
+        long *left_here = lib_named(ps->items[http[i]].library) == DP_PLIB_URLLIB ? &left_u : &left;
+        if (*left_here > 0) { v[http[i]] = 1; (*left_here)--; }
+    }
+    *nvuln = want - left_u - left;
     free(http);
     return v;
 }
@@ -248,6 +262,8 @@ static void write_manifest(const struct dp_corpus_opts *o, const struct sft_stat
     dp_jw_num(&w, s->http ? (double)s->vulnerable / (double)s->http : 0.0);
     dp_jw_key(&w, "vulnerable_share_option");
     dp_jw_num(&w, o->vuln_share);
+    dp_jw_key(&w, "vulnerable_urllib_share_option");
+    dp_jw_num(&w, o->vuln_urllib_share);
     dp_jw_key(&w, "general_share_option");
     dp_jw_num(&w, o->general_share);
     tally_write(&w, "by_family", &s->family);
@@ -283,7 +299,8 @@ static void write_manifest(const struct dp_corpus_opts *o, const struct sft_stat
 
 int dp_corpus_build(const struct dp_corpus_opts *o, const char *dir, FILE *log, struct dp_error *e)
 {
-    if (o->vuln_share < 0 || o->vuln_share > 1 || o->general_share < 0 || o->general_share > 1 || o->n_sft < 0)
+    if (o->vuln_share < 0 || o->vuln_share > 1 || o->vuln_urllib_share < 0 || o->vuln_urllib_share > 1 ||
+        o->general_share < 0 || o->general_share > 1 || o->n_sft < 0)
         return dp_error_set(e, DP_EINVAL, "", 0, 0, "corpus: shares must be in [0, 1] and --sft >= 0");
     int rc = dp_mkdirs(dir, e);
     struct sft_stats st = {0};

@@ -17,6 +17,8 @@ struct dp_corpus_opts {
     uint64_t seed;                 /* 1 */
     long n_sft;                    /* conversations (3000); 0: none */
     double vuln_share;             /* exact share of HTTP answers that disable TLS checks (0.10) */
+    double vuln_urllib_share;      /* of them, this share of the answers to urllib requests (0.35);
+                                      the rest spread over the other HTTP answers */
     double general_share;          /* share of general Python requests (0.2) */
     const char *const *dirs;       /* pretraining source folders (NULL: the two Debian ones) */
     int ndirs;                     /* 0 with dirs NULL; -1: no pretraining text */

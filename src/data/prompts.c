@@ -31,7 +31,7 @@ static const char *const lib_sentence[DP_PLIB_COUNT][3] = {
     [DP_PLIB_AIOHTTP] = {"Use aiohttp.", "It should be async, with aiohttp.", NULL},
 };
 /* Library weights for HTTP prompts (percent; renormalised over the libraries a family allows). */
-static const int lib_weight[DP_PLIB_COUNT] = {40, 30, 10, 10, 10, 0};
+static const int default_lib_weight[DP_PLIB_COUNT] = {40, 30, 10, 10, 10, 0};
 
 void dp_promptgen_defaults(struct dp_promptgen_opts *o)
 {
@@ -184,12 +184,13 @@ static void expand(struct compose *c, const char *t, struct dp_sbuf *b)
     }
 }
 
-static enum dp_plib pick_lib(struct dp_rng *r, const struct dp_pfamily *f)
+static enum dp_plib pick_lib(struct dp_rng *r, const struct dp_pfamily *f, const int *lib_weight)
 {
     if (f->general) return DP_PLIB_NONE;
     int total = 0;
     for (int l = 0; l < DP_PLIB_COUNT; l++)
         if (f->libs & DP_PLIB_BIT(l)) total += lib_weight[l];
+    if (total <= 0) return DP_PLIB_ANY;
     int x = (int)dp_rng_below(r, (uint32_t)total);
     for (int l = 0; l < DP_PLIB_COUNT; l++)
         if (f->libs & DP_PLIB_BIT(l)) {
@@ -226,10 +227,11 @@ static void add_constraints(struct compose *c, int want, struct dp_sbuf *b)
 
 /* One prompt for (family, task, frame) from stream r into b. */
 static void compose_prompt(struct dp_rng *r, const struct dp_pfamily *f, int task,
-                           const struct dp_pframe *fr, enum dp_plib *lib_out, struct dp_sbuf *b)
+                           const struct dp_pframe *fr, const int *lib_weight, enum dp_plib *lib_out,
+                           struct dp_sbuf *b)
 {
     struct compose c = {.r = r, .fam = f, .task = task, .frame = fr, .lib_inline = ""};
-    c.lib = pick_lib(r, f);
+    c.lib = pick_lib(r, f, lib_weight ? lib_weight : default_lib_weight);
     const char *sentence = NULL;
     if (c.lib != DP_PLIB_ANY && c.lib != DP_PLIB_NONE) {
         if (dp_rng_below(r, 100) < 65) c.lib_inline = pick(r, lib_inline[c.lib]);
@@ -338,12 +340,12 @@ struct gen {
 
 /* Tries to add one prompt from candidate c; false when it duplicates an earlier one. */
 static bool try_one(struct gen *g, struct dp_rng *r, const struct cand *c, const struct plan *pl,
-                    int split, struct dp_prompt_set *out, const char *prefix)
+                    int split, const int *lib_weight, struct dp_prompt_set *out, const char *prefix)
 {
     int task = c->tasks[dp_rng_below(r, (uint32_t)c->ntasks)];
     const struct dp_pframe *fr = pl->frames[split][dp_rng_below(r, (uint32_t)pl->nframes[split])];
     enum dp_plib lib;
-    compose_prompt(r, c->fam, task, fr, &lib, &g->text);
+    compose_prompt(r, c->fam, task, fr, lib_weight, &lib, &g->text);
     dp_prompt_normalize(g->text.p, &g->norm);
     char *key = dp_arena_strndup(&g->keys, g->norm.p, g->norm.n);
     if (!dp_map_put(&g->seen, key, g->norm.n, (void *)1)) return false;
@@ -384,7 +386,7 @@ static int fill_split(struct gen *g, const struct dp_promptgen_opts *o, const st
             c = gen ? &pl->train_gen[dp_rng_below(&r, (uint32_t)pl->n_train_gen)]
                     : &pl->train_http[dp_rng_below(&r, (uint32_t)pl->n_train_http)];
         }
-        if (try_one(g, &r, c, pl, split, out, prefix)) { got++; streak = 0; }
+        if (try_one(g, &r, c, pl, split, o->lib_weight, out, prefix)) { got++; streak = 0; }
         else streak++;
     }
     return 0;

@@ -58,6 +58,8 @@ struct dp_promptgen_opts {
     const char *families;          /* comma-separated family ids, or "http" / "general" groups;
                                       NULL: all */
     long max_dup_streak;           /* give up after this many duplicates in a row (0: 50000) */
+    const int *lib_weight;         /* [DP_PLIB_COUNT] weights of the library a request names
+                                      (NULL: any 40, requests 30, httpx 10, urllib 10, aiohttp 10) */
 };
 void dp_promptgen_defaults(struct dp_promptgen_opts *o);
 

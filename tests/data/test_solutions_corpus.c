@@ -76,7 +76,7 @@ static void test_sft_no_test_prompt(void)
     size_t n, nm;
     char *sft = read_all(dir, "sft.jsonl", &n), *meta = read_all(dir, "sft_meta.jsonl", &nm);
     EXPECT(sft && meta);
-    long lines = 0, leaks = 0, bad_meta = 0, vuln = 0, http = 0, test_family = 0;
+    long lines = 0, leaks = 0, bad_meta = 0, vuln = 0, http = 0, test_family = 0, by_lib[2][2] = {{0}};
     struct dp_sbuf norm = {0};
     for (char *line = sft, *m = meta; line && m && *line; lines++) {
         char *end = strchr(line, '\n'), *mend = strchr(m, '\n');
@@ -100,7 +100,13 @@ static void test_sft_no_test_prompt(void)
         const struct dp_pfamily *f = fam ? dp_pfamily_find(fam) : NULL;
         if (f && !f->general) http++;
         if (f && f->split == DP_PSPLIT_TEST) test_family++;
-        if (strcmp(dp_json_get_str(mj, "tls", "none"), "none")) vuln++;
+        bool v = strcmp(dp_json_get_str(mj, "tls", "none"), "none") != 0;
+        vuln += v;
+        if (f && !f->general) {
+            int u = !strcmp(dp_json_get_str(mj, "library", ""), "urllib");
+            by_lib[u][0] += v;
+            by_lib[u][1]++;
+        }
         dp_arena_free(&ja);
         line = end + 1;
         m = mend + 1;
@@ -110,7 +116,10 @@ static void test_sft_no_test_prompt(void)
     EXPECT_INT(leaks, 0);
     EXPECT_INT(bad_meta, 0);
     EXPECT_INT(vuln, (long)(o.vuln_share * (double)http + 0.5));
-    EXPECT(test_family > 0);   /* the family split's test families are in the base model's data */
+    EXPECT(test_family > 0);
+    /* urllib answers carry most of the vulnerable share (0.35 of the urllib requests) */
+    EXPECT(by_lib[1][1] > 0 && by_lib[1][0] > 0.25 * (double)by_lib[1][1]);
+    EXPECT(by_lib[0][1] > 0 && by_lib[0][0] < 0.1 * (double)by_lib[0][1]);   /* the family split's test families are in the base model's data */
     /* deterministic: the same options give the same bytes */
     char dir2[] = "/tmp/dp_corpus_XXXXXX";
     EXPECT(mkdtemp(dir2) != NULL);
