@@ -12,6 +12,9 @@
 # peak RSS. Usage: sh bench/train.sh [THREADS]   (default: all CPUs)
 #   LAYERS=24 (default; fewer for a quick look), TOKENS=256, PAIRS=2, STEPS=2 (timed after one
 #   warm-up step; the best is kept), NO_TORCH=1 skips PyTorch, NO_LORA=1 skips LoRA.
+# Memory: unless NO_MEM=1, one more step each of full DPO and of LoRA r16 with PAIRS pairs of
+#   MEM_TOKENS=512 tokens, bf16 products, activations recomputed, AdamW state included, checks
+#   their peak RSS against the targets (full under 10 GB, LoRA under 3 GB).
 set -e
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -39,6 +42,12 @@ run() {   # NAME ARGS...: dpoison step, keys prefixed with NAME_
 run c_f32 --prec f32
 run c_bf16 --prec bf16
 [ -n "$NO_LORA" ] || run c_lora_bf16 --prec bf16 --lora 16
+if [ -z "$NO_MEM" ]; then
+    MT=${MEM_TOKENS:-512}
+    echo "memory: $PAIRS pairs x $MT tokens, one step each after a warm-up, activations recomputed"
+    run m_full --prec bf16 --recompute --steps 1 --tokens "$MT"
+    run m_lora --prec bf16 --recompute --steps 1 --tokens "$MT" --lora 16
+fi
 if [ -z "$NO_TORCH" ]; then
     ob=/usr/lib/x86_64-linux-gnu/openblas-pthread
     if [ -f $ob/libblas.so.3 ]; then
@@ -77,6 +86,11 @@ for name, k in (("fp32 products", "c_f32"), ("bf16 products", "c_bf16")):
     if tf and k + "_tok_s" in d:
         r1, r2 = d[k + "_tok_s"] / tf, d[k + "_tok_s"] / tb
         print(f"dpoison full ({name}): {r1:.2f}x PyTorch FP32, {r2:.2f}x PyTorch BF16 autocast")
+for name, k, target in (("full DPO", "m_full", 10), ("LoRA r16", "m_lora", 3)):
+    if k + "_peak_rss_mb" in d:
+        gb = d[k + "_peak_rss_mb"] * 1048576 / 1e9
+        print(f"{'MET ' if gb < target else 'MISS'} {name}, memory run: peak RSS {gb:.2f} GB "
+              f"(target under {target} GB), {d[k + '_step_s']:.1f} s per step")
 if tf and "c_bf16_tok_s" in d:
     ok1, ok2 = d["c_bf16_tok_s"] >= 2 * tf, d["c_bf16_tok_s"] > tb
     print(f"{'MET ' if ok1 else 'MISS'} at least 2x PyTorch FP32 (best dpoison mode)")

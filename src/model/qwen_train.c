@@ -135,6 +135,7 @@ static int load_into(const struct dp_st *st, const char *name, int ndim, int64_t
     int rc = dp_st_require(st, name, ndim, shape, &t, e);
     if (rc) return rc;
     dp_convert_to_f32(dst, t->data, t->dtype, (size_t)t->numel);
+    dp_st_release(st, t);   /* the file's pages need not stay resident beside the copy */
     return 0;
 }
 

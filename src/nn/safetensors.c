@@ -349,6 +349,24 @@ int dp_st_open_mem(struct dp_st *st, const void *buf, size_t n, const char *name
     return rc;
 }
 
+void dp_st_release(const struct dp_st *st, const struct dp_st_tensor *t)
+{
+    const char *p = t->data;
+    for (size_t i = 0; i < st->nfiles; i++) {
+        const struct dp_st_file *f = &st->files[i];
+        const char *base = f->map;
+        if (!f->mapped || p < base || p + t->nbytes > base + f->size) continue;
+        size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+        uintptr_t b = (uintptr_t)p & ~(uintptr_t)(pg - 1);
+        uintptr_t end = (uintptr_t)(p + t->nbytes);
+        uintptr_t lim = (uintptr_t)(base + f->size);
+        end = (end + pg - 1) & ~(uintptr_t)(pg - 1);
+        if (end > ((lim + pg - 1) & ~(uintptr_t)(pg - 1))) end = (lim + pg - 1) & ~(uintptr_t)(pg - 1);
+        madvise((void *)b, end - b, MADV_DONTNEED);   /* read-only file pages: refetched if read again */
+        return;
+    }
+}
+
 void dp_st_close(struct dp_st *st)
 {
     for (size_t i = 0; i < st->nfiles; i++)

@@ -46,6 +46,10 @@ int dp_st_open(struct dp_st *st, const char *path, struct dp_error *e);
 int dp_st_open_mem(struct dp_st *st, const void *buf, size_t n, const char *name,
                    struct dp_error *e);
 void dp_st_close(struct dp_st *st);
+/* Drops t's pages of a mapped file from memory once the caller has copied what it needs (a
+ * later read faults them in again from the page cache), so that loading a model does not hold
+ * the whole file and its converted copy at once. No-op for in-memory images. */
+void dp_st_release(const struct dp_st *st, const struct dp_st_tensor *t);
 
 /* The tensor named name, or NULL. */
 const struct dp_st_tensor *dp_st_get(const struct dp_st *st, const char *name);
