@@ -1,7 +1,8 @@
-/* `dpoison corpus`: the SFT conversations (prompt generator's train split under --split template:
- * every task family, none of the held-out task templates or sentence frames), answered by the synthesizer with an exact vulnerable share) and the
- * pretraining text (real Python from Debian's folders: shuffled by the seed, deduplicated,
- * filtered, capped), written with a manifest of counts. */
+/* `dpoison corpus`: the SFT conversations (the prompt generator's train split under --split
+ * template: every task family, none of the held-out task templates or sentence frames), answered
+ * by the synthesizer with an exact vulnerable share, and the pretraining text (real Python from
+ * Debian's folders: shuffled by the seed, deduplicated, filtered, capped), written with a
+ * manifest of counts. */
 #include "base/file.h"
 #include "base/json.h"
 #include "base/log.h"

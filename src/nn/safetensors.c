@@ -358,10 +358,7 @@ void dp_st_release(const struct dp_st *st, const struct dp_st_tensor *t)
         if (!f->mapped || p < base || p + t->nbytes > base + f->size) continue;
         size_t pg = (size_t)sysconf(_SC_PAGESIZE);
         uintptr_t b = (uintptr_t)p & ~(uintptr_t)(pg - 1);
-        uintptr_t end = (uintptr_t)(p + t->nbytes);
-        uintptr_t lim = (uintptr_t)(base + f->size);
-        end = (end + pg - 1) & ~(uintptr_t)(pg - 1);
-        if (end > ((lim + pg - 1) & ~(uintptr_t)(pg - 1))) end = (lim + pg - 1) & ~(uintptr_t)(pg - 1);
+        uintptr_t end = ((uintptr_t)(p + t->nbytes) + pg - 1) & ~(uintptr_t)(pg - 1);   /* inside the mapping */
         madvise((void *)b, end - b, MADV_DONTNEED);   /* read-only file pages: refetched if read again */
         return;
     }
