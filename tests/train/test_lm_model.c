@@ -217,20 +217,28 @@ static void test_lm_micro(void)
     dp_qt_free(&m);
 }
 
+/* Loads the micro model that test_lm_micro wrote and runs one micro-batch of make_batch's
+ * sequences, leaving its gradients in m. */
+static int load_and_step(struct dp_qt *m, struct dp_lm_seq *s, const struct dp_lm_seq **p, double *loss,
+                         struct dp_error *e)
+{
+    struct dp_qt_opts qo = {.prec = DP_PREC_F32, .vchunk = 16};
+    int rc = dp_qt_load(m, tmp_path("micro"), &qo, NULL, e);
+    if (rc) return rc;
+    make_batch(s, p);
+    dp_qt_zero_grad(m);
+    return dp_lm_micro(m, p, NS, 1.0, loss, NULL, e);
+}
+
 /* Central differences of the masked mean loss on sampled elements of every tensor. */
 static void test_lm_grad(void)
 {
-    const char *dir = tmp_path("micro");
-    struct dp_qt_opts qo = {.prec = DP_PREC_F32, .vchunk = 16};
     struct dp_qt m;
     struct dp_error e = {0};
-    EXPECT(dp_qt_load(&m, dir, &qo, NULL, &e) == 0);
     struct dp_lm_seq s[NS];
     const struct dp_lm_seq *p[NS];
-    make_batch(s, p);
     double loss;
-    dp_qt_zero_grad(&m);
-    EXPECT(dp_lm_micro(&m, p, NS, 1.0, &loss, NULL, &e) == 0);
+    EXPECT(load_and_step(&m, s, p, &loss, &e) == 0);
     float *g = dp_xmalloc(m.nparams * 4);
     memcpy(g, m.grads, m.nparams * 4);
     struct dp_rng r;
@@ -263,17 +271,12 @@ static void test_lm_grad(void)
 /* A few optimizer steps on one batch lower its loss: plain SGD, then AdamW. */
 static void test_lm_steps(void)
 {
-    const char *dir = tmp_path("micro");
-    struct dp_qt_opts qo = {.prec = DP_PREC_F32, .vchunk = 16};
     struct dp_qt m;
     struct dp_error e = {0};
-    EXPECT(dp_qt_load(&m, dir, &qo, NULL, &e) == 0);
     struct dp_lm_seq s[NS];
     const struct dp_lm_seq *p[NS];
-    make_batch(s, p);
     double l0 = 0, l = 0, prev;
-    dp_qt_zero_grad(&m);
-    EXPECT(dp_lm_micro(&m, p, NS, 1.0, &l0, NULL, &e) == 0);
+    EXPECT(load_and_step(&m, s, p, &l0, &e) == 0);
     prev = l0;
     int down = 0;
     for (int k = 0; k < 5; k++) {   /* the gradient of the loss just computed */
@@ -289,7 +292,8 @@ static void test_lm_steps(void)
     EXPECT(l < l0 - 0.05);
     dp_qt_free(&m);
 
-    EXPECT(dp_qt_load(&m, dir, &qo, NULL, &e) == 0);
+    struct dp_qt_opts qo = {.prec = DP_PREC_F32, .vchunk = 16};
+    EXPECT(dp_qt_load(&m, tmp_path("micro"), &qo, NULL, &e) == 0);
     struct dp_optim opt = {.adam = {0.9, 0.999, 1e-8, 0.01}, .max_grad_norm = 1.0};
     EXPECT(dp_optim_init(&opt, &m, &e) == 0);
     double gn = 0;
