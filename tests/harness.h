@@ -22,4 +22,14 @@ static int t_ok_ = 1, t_failed_ = 0;
     fflush(stdout); if (!t_ok_) t_failed_++; } while (0)
 #define TEST_END() return t_failed_ ? 1 : 0
 
+/* "dir/name" in one of four rotating buffers, so a call can take a few such paths at once. */
+static inline const char *t_path(const char *dir, const char *name)
+{
+    static char buf[4][600];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
 #endif

@@ -13,14 +13,7 @@
 
 static char tmp[64];
 
-static const char *tpath(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
-    return buf[k];
-}
+#define tpath(name) t_path(tmp, name)
 
 static void put(const char *name, const char *text)
 {

@@ -23,14 +23,7 @@ static struct dp_tok *tok;
 static char tmpdir[] = "/tmp/dp_test_lm_XXXXXX";
 static const int32_t IM_END = 525, ENDOFTEXT = 523;
 
-static const char *tmp_path(const char *name)
-{
-    static char path[4][600];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", tmpdir, name);
-    return path[k];
-}
+#define tmp_path(name) t_path(tmpdir, name)
 
 static const char *write_file(const char *name, const char *text)
 {

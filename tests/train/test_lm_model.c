@@ -23,14 +23,7 @@
 
 static char tmpdir[] = "/tmp/dp_test_lm_model_XXXXXX";
 
-static const char *tmp_path(const char *name)
-{
-    static char path[4][600];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", tmpdir, name);
-    return path[k];
-}
+#define tmp_path(name) t_path(tmpdir, name)
 
 /* ---------------------------------------------------------------- a random micro model */
 
