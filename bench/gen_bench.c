@@ -6,11 +6,15 @@
  * idle machine when other jobs share the CPUs (the pool's threads spin while they wait).
  * read_gb_s: the read bandwidth over the weights with the same threads, measured after the
  * decode runs (a batch-1 decode step reads every weight once: its bound is read_gb_s over
- * weights_mb).
+ * weights_mb). peak_gflops: the measured peak of the arithmetic the products use (BF16 dot
+ * products, or FP32 FMAs with --prec f32; peak.h); layer_mflop_tok and head_mflop_tok: the
+ * matrix products' work per token in the layers and in the LM head, from which the script
+ * derives what the peak allows.
  * usage: gen_bench MODEL [--threads N] [--prec bf16|f32] [--prompt P] [--steps S] [--batch B] */
 #include "base/log.h"
 #include "base/rng.h"
 #include "model/qwen.h"
+#include "peak.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +166,7 @@ int main(int argc, char **argv)
     double d1 = decode(&m, &s, pool, prec, 1, steps, &r, &c1);
     double dB = decode(&m, &s, pool, prec, B, steps, &r, &c16);
     double bw = weight_bandwidth(&m, pool);
+    printf("prompt_tokens %d\n", P);
     printf("prefill_tok_s %.1f\n", P / best);
     printf("decode1_tok_s %.2f\n", d1);
     printf("decode%d_tok_s %.2f\n", B, dB);
@@ -170,6 +175,15 @@ int main(int argc, char **argv)
     printf("decode%d_tok_s_cpu %.2f\n", B, c16);
     printf("weights_mb %.0f\n", m.mem_bytes / 1048576.0);
     printf("read_gb_s %.1f\n", bw / 1e9);
+    double lf = 0;
+    for (int l = 0; l < m.cfg.L; l++) {
+        const struct dp_qwen_layer *ly = &m.layers[l];
+        lf += 2.0 * ((double)ly->qkv.N * ly->qkv.K + (double)ly->o.N * ly->o.K +
+                     (double)ly->gu.N * ly->gu.K + (double)ly->down.N * ly->down.K);
+    }
+    printf("layer_mflop_tok %.1f\n", lf / 1e6);
+    printf("head_mflop_tok %.1f\n", 2.0 * m.lm_head.N * m.lm_head.K / 1e6);
+    printf("peak_gflops %.1f\n", bench_peak(pool, prec == DP_PREC_BF16));
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak_rss_mb %.0f\n", ru.ru_maxrss / 1024.0);

@@ -7,6 +7,8 @@
 # (batch-1 decode >= 75% of the ~58 tok/s bandwidth bound, prefill >= 600 tok/s, batch 16 >= 8x
 # batch 1, peak RSS < 1.5 GB). The read bandwidth over the weights is measured in the same run:
 # the batch-1 bound on the machine as it is now (other jobs share the memory bus and the CPUs).
+# So is the peak of the arithmetic the products use (bench/peak.h): the script prints what it
+# allows and the share of it that each target needs.
 # Usage: sh bench/generate.sh [THREADS] (default: all CPUs).
 # BENCH_PREC=f32 times dpoison's exact fp32 mode instead of BF16 dot products; NO_TORCH=1 skips
 # PyTorch.
@@ -56,6 +58,17 @@ if "read_gb_s" in d:   # the machine's bandwidth now (other jobs share it): what
     now = d["read_gb_s"] * 1e3 / d["weights_mb"]
     print(f"read bandwidth over the weights in this run {d['read_gb_s']:.1f} GB/s ({d['weights_mb']:.0f} MB per "
           f"decode step): batch-1 bound now {now:.1f} tok/s, decode reaches {100 * b1 / now:.0f}% of it")
+pk = d.get("peak_gflops", 0)
+if pk:   # what the arithmetic allows, the weights' matrix products alone (attention, norms not counted)
+    lf, hf, P = d["layer_mflop_tok"] * 1e6, d["head_mflop_tok"] * 1e6, d["prompt_tokens"]
+    fp, fd = lf + hf / P, lf + hf   # flops per token: prefill (one row of logits), decode
+    print(f"measured {prec} product peak {pk:.0f} GFLOP/s; at that peak the matrix products alone allow "
+          f"prefill {pk * 1e9 / fp:.0f} tok/s and decode {pk * 1e9 / fd:.0f} tok/s at any batch size "
+          f"({pk * 1e9 / fd / b1:.1f}x batch 1)")
+    print(f"share of the peak the products run at: prefill {100 * d['prefill_tok_s'] * fp / (pk * 1e9):.0f}%, "
+          f"batch 16 {100 * b16 * fd / (pk * 1e9):.0f}%; the targets would need prefill "
+          f"{100 * 600 * fp / (pk * 1e9):.0f}%, batch 16 {100 * 8 * b1 * fd / (pk * 1e9):.0f}% (8x batch 1 as "
+          f"measured now; {100 * 8 * bound * fd / (pk * 1e9):.0f}% at the ~{bound:.0f} tok/s of a quiet machine)")
 checks = [
     (f"batch-1 decode {b1:.1f} tok/s = {100 * b1 / bound:.0f}% of the ~{bound:.0f} tok/s bandwidth bound", b1 >= 0.75 * bound, ">= 75%"),
     (f"prefill {d['prefill_tok_s']:.0f} tok/s", d["prefill_tok_s"] >= 600, ">= 600"),

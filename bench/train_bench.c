@@ -4,71 +4,17 @@
  * build/libdpoison.a. Prints one "key value" per line.
  * usage: train_bench MODEL [--pairs B] [--tokens T] [--threads N] [--prec f32|bf16] [--steps K]
  *                          [--lora R] [--recompute]
- *        train_bench --peak [--threads N]     measured FP32 FMA and BF16 dot-product peaks */
+ *        train_bench --peak [--threads N]     measured FP32 FMA and BF16 dot-product peaks (peak.h) */
 #include "base/log.h"
 #include "base/rng.h"
 #include "model/qwen_train.h"
 #include "train/dpo.h"
+#include "peak.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
-/* ---------------------------------------------------------------- machine peaks */
-#if defined(__x86_64__)
-#include <immintrin.h>
-struct peak_job { int bf16; long iters; float sink; };
-
-/* 12 independent accumulator chains: enough to fill both FMA pipes. */
-__attribute__((target("avx512f"))) static float fma_loop(long iters)
-{
-    __m512 a[12], x = _mm512_set1_ps(1.0000001f), y = _mm512_set1_ps(0.9999999f);
-    for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps((float)i);
-    for (long k = 0; k < iters; k++)
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; i++) a[i] = _mm512_fmadd_ps(a[i], x, y);
-    __m512 s = a[0];
-    for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, a[i]);
-    return _mm512_reduce_add_ps(s);
-}
-
-__attribute__((target("avx512f,avx512bf16"))) static float dpbf16_loop(long iters)
-{
-    __m512 a[12];
-    __m512bh x = (__m512bh)_mm512_set1_epi16(0x3f80), y = (__m512bh)_mm512_set1_epi16(0x3f80);
-    for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps((float)i);
-    for (long k = 0; k < iters; k++)
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; i++) a[i] = _mm512_dpbf16_ps(a[i], x, y);
-    __m512 s = a[0];
-    for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, a[i]);
-    return _mm512_reduce_add_ps(s);
-}
-
-static void peak_worker(void *ctx, int tid, int nth)
-{
-    struct peak_job *j = ctx;
-    float v = j->bf16 ? dpbf16_loop(j->iters) : fma_loop(j->iters);
-    (void)nth;
-    if (tid == 0) j->sink = v;
-}
-
-/* GFLOP/s of all threads running the loop (FMA: 2 flops per lane; dpbf16: 4 per fp32 lane); the
- * best of 10 short runs, so that other load on the machine counts as little as possible. */
-static double peak(struct dp_pool *pool, int bf16)
-{
-    double best = 0;
-    for (int r = 0; r < 10; r++) {
-        struct peak_job j = {bf16, 2000000, 0};
-        double t = dp_now();
-        dp_pool_run(pool, peak_worker, &j);
-        t = dp_now() - t;
-        double g = (double)j.iters * 12 * 16 * (bf16 ? 4 : 2) * dp_pool_size(pool) / t / 1e9;
-        best = g > best ? g : best;
-    }
-    return best;
-}
-#endif
 
 static void die(const struct dp_error *e)
 {
@@ -100,10 +46,9 @@ int main(int argc, char **argv)
     struct dp_error e = {0};
     struct dp_pool *pool = dp_pool_create(threads);
     if (!strcmp(argv[1], "--peak")) {
-#if defined(__x86_64__)
-        if (dp_matmul_has_avx512()) printf("peak_f32_gflops %.1f\n", peak(pool, 0));
-        if (dp_matmul_has_bf16()) printf("peak_bf16_gflops %.1f\n", peak(pool, 1));
-#endif
+        double pf = bench_peak(pool, 0), pb = bench_peak(pool, 1);
+        if (pf > 0) printf("peak_f32_gflops %.1f\n", pf);
+        if (pb > 0) printf("peak_bf16_gflops %.1f\n", pb);
         dp_pool_free(pool);
         return 0;
     }
