@@ -9,7 +9,9 @@
  * weights_mb). peak_gflops: the measured peak of the arithmetic the products use (BF16 dot
  * products, or FP32 FMAs with --prec f32; peak.h); layer_mflop_tok and head_mflop_tok: the
  * matrix products' work per token in the layers and in the LM head, from which the script
- * derives what the peak allows.
+ * derives what the peak allows. prof_{prefill,decodeB}_{products,head,attn,rows}_ms: where the
+ * time of one more prefill and of one decode step at batch B goes (dp_qwen_state.prof), timed in
+ * runs apart from the ones above.
  * usage: gen_bench MODEL [--threads N] [--prec bf16|f32] [--prompt P] [--steps S] [--batch B] */
 #include "base/log.h"
 #include "base/rng.h"
@@ -103,6 +105,7 @@ static double decode(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp
     }
     for (int i = 0; i < B * plen; i++) tok[i] = (int32_t)dp_rng_below(r, (uint32_t)V);
     if (dp_qwen_forward(m, s, pool, prec, B, slot, nt, tok, lg, false, &e)) die(&e);
+    if (s->prof) memset(s->prof, 0, DP_QPROF_N * sizeof *s->prof);   /* the steps' profile only */
     double t0 = dp_now(), c0 = cpu_now();
     for (int st = 0; st < steps; st++) {
         for (int b = 0; b < B; b++) {
@@ -166,6 +169,16 @@ int main(int argc, char **argv)
     double d1 = decode(&m, &s, pool, prec, 1, steps, &r, &c1);
     double dB = decode(&m, &s, pool, prec, B, steps, &r, &c16);
     double bw = weight_bandwidth(&m, pool);
+    /* the profiles, in runs of their own so that their clock reads cost the rates nothing */
+    static const char *part[DP_QPROF_N] = {"products", "head", "attn", "rows"};
+    double prof[DP_QPROF_N] = {0};
+    s.prof = prof;
+    dp_qwen_state_reset(&s, 0);
+    if (dp_qwen_forward(&m, &s, pool, prec, 1, &slot, &P, ids, lg, false, &e)) die(&e);
+    for (int i = 0; i < DP_QPROF_N; i++) printf("prof_prefill_%s_ms %.2f\n", part[i], prof[i] * 1e3);
+    decode(&m, &s, pool, prec, B, steps, &r, NULL);
+    s.prof = NULL;
+    for (int i = 0; i < DP_QPROF_N; i++) printf("prof_decode%d_%s_ms %.2f\n", B, part[i], prof[i] * 1e3 / steps);
     printf("prompt_tokens %d\n", P);
     printf("prefill_tok_s %.1f\n", P / best);
     printf("decode1_tok_s %.2f\n", d1);

@@ -41,6 +41,13 @@ void dp_qwen_free(struct dp_qwen *m);
 
 /* ---------------------------------------------------------------- inference state */
 
+/* Parts of the forward pass that dp_qwen_state.prof times. */
+enum { DP_QPROF_PRODUCTS,   /* the layers' matrix products: q/k/v, o, gate/up, down */
+       DP_QPROF_HEAD,       /* final norm and LM head */
+       DP_QPROF_ATTN,       /* RoPE, the cache writes and attention */
+       DP_QPROF_ROWS,       /* embedding, residual adds, norms, SwiGLU */
+       DP_QPROF_N };
+
 struct dp_qwen_state {
     int nslots, tcap, mtok;   /* slots; cache positions per slot (multiple of 16); rows per pass */
     int nthreads;
@@ -56,6 +63,7 @@ struct dp_qwen_state {
     int32_t *pos, *ids;    /* [mtok] */
     void *mem, *kv_mem;   /* activations (huge pages); the cache (small pages: it fills slowly) */
     size_t mem_bytes, kv_bytes;
+    double *prof;          /* NULL, or [DP_QPROF_N] seconds that dp_qwen_forward adds to */
 };
 
 /* A state for nslots sequences of up to tcap tokens each (rounded up to 16), running passes of

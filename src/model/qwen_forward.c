@@ -4,6 +4,7 @@
  * (slot, head) against that slot's cache. */
 #include "model/qwen.h"
 #include "base/arena.h"
+#include "base/log.h"
 #include "nn/ops.h"
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,14 @@ static void attn_piece(void *ctx, long lo, long hi, int tid)
     }
 }
 
+/* Runs the statement, adding its time to part of s->prof when the state keeps a profile. */
+#define TIMED(s, part, ...)                                                                     \
+    do {                                                                                        \
+        double t_ = (s)->prof ? dp_now() : 0;                                                   \
+        __VA_ARGS__;                                                                            \
+        if ((s)->prof) (s)->prof[part] += dp_now() - t_;                                        \
+    } while (0)
+
 static void run_pass(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_pool *pool,
                      enum dp_prec prec, const struct sub *subs, int nsub, int M)
 {
@@ -183,23 +192,26 @@ static void run_pass(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp
     for (int i = 0; i < nsub; i++) work += (long)subs[i].T * (subs[i].pos0 + subs[i].T);
     work *= c->H;
     long njobs = (long)nsub * c->H;
-    dp_embedding_forward(s->x, s->ids, &m->embed, M);
-    if (c->L > 0) rows_op(pool, &ps, OP_NORM, m->layers[0].ln1);
+    enum { P = DP_QPROF_PRODUCTS, A = DP_QPROF_ATTN, R = DP_QPROF_ROWS };
+    TIMED(s, R, dp_embedding_forward(s->x, s->ids, &m->embed, M));
+    if (c->L > 0) TIMED(s, R, rows_op(pool, &ps, OP_NORM, m->layers[0].ln1));
     for (int l = 0; l < c->L; l++) {
         const struct dp_qwen_layer *ly = &m->layers[l];
         ps.layer = l;
-        dp_matmul_forward(pool, s->qkv, s->xn, &ly->qkv, ly->qkv_bias, M, prec, s->xbf);
-        rows_op(pool, &ps, OP_ROPE, NULL);
-        for (int i = 0; i < nsub; i++) store_kv(&ps, i);
-        dp_pool_run_range(work > 4096 ? pool : NULL, njobs, 1, attn_piece, &ps);
-        dp_matmul_forward(pool, s->proj, s->att, &ly->o, NULL, M, prec, s->xbf);
-        rows_op(pool, &ps, OP_ADD_NORM, ly->ln2);
-        dp_matmul_forward(pool, s->gu, s->xn, &ly->gu, NULL, M, prec, s->xbf);
-        rows_op(pool, &ps, OP_SWIGLU, NULL);
-        dp_matmul_forward(pool, s->proj, s->h, &ly->down, NULL, M, prec, s->xbf);
+        TIMED(s, P, dp_matmul_forward(pool, s->qkv, s->xn, &ly->qkv, ly->qkv_bias, M, prec, s->xbf));
+        TIMED(s, A, {
+            rows_op(pool, &ps, OP_ROPE, NULL);
+            for (int i = 0; i < nsub; i++) store_kv(&ps, i);
+            dp_pool_run_range(work > 4096 ? pool : NULL, njobs, 1, attn_piece, &ps);
+        });
+        TIMED(s, P, dp_matmul_forward(pool, s->proj, s->att, &ly->o, NULL, M, prec, s->xbf));
+        TIMED(s, R, rows_op(pool, &ps, OP_ADD_NORM, ly->ln2));
+        TIMED(s, P, dp_matmul_forward(pool, s->gu, s->xn, &ly->gu, NULL, M, prec, s->xbf));
+        TIMED(s, R, rows_op(pool, &ps, OP_SWIGLU, NULL));
+        TIMED(s, P, dp_matmul_forward(pool, s->proj, s->h, &ly->down, NULL, M, prec, s->xbf));
         /* the residual, and the next layer's input norm */
-        if (l + 1 < c->L) rows_op(pool, &ps, OP_ADD_NORM, m->layers[l + 1].ln1);
-        else rows_op(pool, &ps, OP_ADD, NULL);
+        if (l + 1 < c->L) TIMED(s, R, rows_op(pool, &ps, OP_ADD_NORM, m->layers[l + 1].ln1));
+        else TIMED(s, R, rows_op(pool, &ps, OP_ADD, NULL));
     }
 }
 
@@ -263,8 +275,10 @@ int dp_qwen_forward(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_
         run_pass(m, s, pool, prec, subs, nsub, M);
         for (int i = 0; i < nsub; i++) s->len[subs[i].slot] += subs[i].T;
         if (all_logits) {
-            dp_rmsnorm_forward(s->last, s->x, m->norm, c->eps, M, c->C);
-            dp_matmul_forward(pool, logits + (size_t)row0 * c->V, s->last, &m->lm_head, NULL, M, prec, s->xbf);
+            TIMED(s, DP_QPROF_HEAD, {
+                dp_rmsnorm_forward(s->last, s->x, m->norm, c->eps, M, c->C);
+                dp_matmul_forward(pool, logits + (size_t)row0 * c->V, s->last, &m->lm_head, NULL, M, prec, s->xbf);
+            });
         } else {
             /* entries finished in this pass are the last ones counted so far */
             int fin = 0;
@@ -279,7 +293,7 @@ int dp_qwen_forward(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_
                 }
         }
     }
-    if (!all_logits) dp_matmul_forward(pool, logits, s->last, &m->lm_head, NULL, n, prec, s->xbf);
+    if (!all_logits) TIMED(s, DP_QPROF_HEAD, dp_matmul_forward(pool, logits, s->last, &m->lm_head, NULL, n, prec, s->xbf));
     if (subs != local) free(subs);
     return 0;
 }

@@ -276,6 +276,30 @@ static void test_forward_invariance(void)
     dp_qwen_free(&m);
 }
 
+/* The time profile fills every part and leaves the logits as they are. */
+static void test_forward_profile(void)
+{
+    write_model(NULL, NULL, NULL, NULL);
+    struct dp_qwen m;
+    struct dp_error e = {0};
+    EXPECT_INT(dp_qwen_load(&m, dir, NULL, &e), 0);
+    int32_t ids[12];
+    for (int i = 0; i < 12; i++) ids[i] = (i * 37 + 11) % 70;
+    float lg[2][70];
+    double prof[DP_QPROF_N] = {0};
+    for (int k = 0; k < 2; k++) {
+        struct dp_qwen_state s;
+        EXPECT_INT(dp_qwen_state_init(&s, &m, 1, 16, 8, 1, &e), 0);
+        s.prof = k ? prof : NULL;
+        int slot = 0, nt = 12;
+        EXPECT_INT(dp_qwen_forward(&m, &s, NULL, DP_PREC_F32, 1, &slot, &nt, ids, lg[k], false, &e), 0);
+        dp_qwen_state_free(&s);
+    }
+    EXPECT(!memcmp(lg[0], lg[1], sizeof lg[0]));
+    for (int i = 0; i < DP_QPROF_N; i++) EXPECT(prof[i] > 0);
+    dp_qwen_free(&m);
+}
+
 static void test_gen_config(void)
 {
     struct dp_qwen_config c = {.n_eos = 1, .eos = {151645}};
@@ -353,6 +377,7 @@ int main(int argc, char **argv)
     dp_mkdirs(dir, &e);
     RUN(test_load_errors);
     RUN(test_forward_invariance);
+    RUN(test_forward_profile);
     RUN(test_generate_invariance);
     RUN(test_gen_config);
     char cmd[600];
