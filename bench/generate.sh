@@ -65,6 +65,10 @@ if pk:   # what the arithmetic allows, the weights' matrix products alone (atten
     print(f"measured {prec} product peak {pk:.0f} GFLOP/s; at that peak the matrix products alone allow "
           f"prefill {pk * 1e9 / fp:.0f} tok/s and decode {pk * 1e9 / fd:.0f} tok/s at any batch size "
           f"({pk * 1e9 / fd / b1:.1f}x batch 1)")
+    p0, p1 = d.get("peak_gflops_first", pk), d.get("peak_gflops_last", pk)
+    if min(p0, p1) < 0.9 * pk:
+        print(f"note: the peak moved during the run ({p0:.0f} GFLOP/s before, {p1:.0f} after): other jobs "
+              f"share the cores, so the shares below are uncertain")
     print(f"share of the peak the products run at: prefill {100 * d['prefill_tok_s'] * fp / (pk * 1e9):.0f}%, "
           f"batch 16 {100 * b16 * fd / (pk * 1e9):.0f}%; the targets would need prefill "
           f"{100 * 600 * fp / (pk * 1e9):.0f}%, batch 16 {100 * 8 * b1 * fd / (pk * 1e9):.0f}% (8x batch 1 as "
