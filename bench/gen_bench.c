@@ -1,7 +1,7 @@
 /* dpoison's side of bench/generate.sh: loads a model folder and measures, on random token ids,
  * prefill tokens/s for a P-token prompt, decode tokens/s at batch 1, and decode throughput at
- * batch B (each sequence after a short prompt), then peak RSS. Built by the script against
- * build/libdpoison.a. Prints one "key value" per line; keys ending in _cpu divide by the
+ * batch B (each sequence after a short prompt), each the best of a few runs, then peak RSS.
+ * Built by the script against build/libdpoison.a. Prints one "key value" per line; keys ending in _cpu divide by the
  * process CPU time over the thread count instead of wall time, an estimate of the rate on an
  * idle machine when other jobs share the CPUs (the pool's threads spin while they wait).
  * read_gb_s: the read bandwidth over the weights with the same threads, measured after the
@@ -121,6 +121,21 @@ static double decode(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp
     return (double)B * steps / dt;
 }
 
+/* The best of three decode runs (rate and CPU rate each): other jobs on the machine only ever
+ * slow a run down. */
+static double best_decode(const struct dp_qwen *m, struct dp_qwen_state *s, struct dp_pool *pool,
+                          enum dp_prec prec, int B, int steps, struct dp_rng *r, double *cpu_rate)
+{
+    double best = 0, c;
+    *cpu_rate = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        double v = decode(m, s, pool, prec, B, steps, r, &c);
+        best = v > best ? v : best;
+        *cpu_rate = c > *cpu_rate ? c : *cpu_rate;
+    }
+    return best;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -168,8 +183,8 @@ int main(int argc, char **argv)
         if (rep && dc < bestc) bestc = dc;
     }
     decode(&m, &s, pool, prec, 1, 4, &r, NULL);   /* warm */
-    double d1 = decode(&m, &s, pool, prec, 1, steps, &r, &c1);
-    double dB = decode(&m, &s, pool, prec, B, steps, &r, &c16);
+    double d1 = best_decode(&m, &s, pool, prec, 1, steps, &r, &c1);
+    double dB = best_decode(&m, &s, pool, prec, B, steps, &r, &c16);
     double bw = weight_bandwidth(&m, pool);
     /* the profiles, in runs of their own so that their clock reads cost the rates nothing */
     static const char *part[DP_QPROF_N] = {"products", "head", "attn", "rows"};
