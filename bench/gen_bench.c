@@ -3,7 +3,8 @@
  * batch B (each sequence after a short prompt), each the best of a few runs, then peak RSS.
  * Built by the script against build/libdpoison.a. Prints one "key value" per line; keys
  * ending in _cpu divide by the process CPU time over the thread count instead of wall time, an
- * estimate of the rate on an idle machine when other jobs share the CPUs (the pool's threads spin while they wait).
+ * estimate of the rate on an idle machine when other jobs share the CPUs (the pool's threads
+ * spin while they wait).
  * read_gb_s: the read bandwidth over the weights with the same threads, measured after the
  * decode runs (a batch-1 decode step reads every weight once: its bound is read_gb_s over
  * weights_mb). peak_gflops: the measured peak of the arithmetic the products use (BF16 dot
