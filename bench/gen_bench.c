@@ -5,9 +5,9 @@
  * ending in _cpu divide by the process CPU time over the thread count instead of wall time, an
  * estimate of the rate on an idle machine when other jobs share the CPUs (the pool's threads
  * spin while they wait).
- * read_gb_s: the read bandwidth over the weights with the same threads, measured after the
- * decode runs (a batch-1 decode step reads every weight once: its bound is read_gb_s over
- * weights_mb). peak_gflops: the measured peak of the arithmetic the products use (BF16 dot
+ * read_gb_s: the read bandwidth over the weights with the same threads, the higher of a
+ * measurement before the runs and one after them (a batch-1 decode step reads every weight
+ * once: its bound is read_gb_s over weights_mb). peak_gflops: the measured peak of the arithmetic the products use (BF16 dot
  * products, or FP32 FMAs with --prec f32; peak.h), the higher of a measurement before the runs
  * and one after them (peak_gflops_first, _last: they differ when other jobs share the cores).
  * layer_mflop_tok and head_mflop_tok: the matrix products' work per token in the layers and in
@@ -163,7 +163,8 @@ int main(int argc, char **argv)
         getrusage(RUSAGE_SELF, &ru);
         fprintf(stderr, "rss after load: peak %.0f MB\n", ru.ru_maxrss / 1024.0);
     }
-    double peak0 = bench_peak(pool, prec == DP_PREC_BF16);   /* again at the end: it moves */
+    /* the machine's peak and bandwidth, again at the end: other jobs move them */
+    double peak0 = bench_peak(pool, prec == DP_PREC_BF16), bw0 = weight_bandwidth(&m, pool);
     struct dp_qwen_state s;
     int ctx = P > 16 + steps ? P : 16 + steps;
     if (dp_qwen_state_init(&s, &m, B, ctx + 16, 512, threads, &e)) die(&e);
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
     double d1 = best_decode(&m, &s, pool, prec, 1, steps, &r, &c1);
     double dB = best_decode(&m, &s, pool, prec, B, steps, &r, &c16);
     double bw = weight_bandwidth(&m, pool);
+    bw = bw > bw0 ? bw : bw0;
     /* the profiles, in runs of their own so that their clock reads cost the rates nothing */
     static const char *part[DP_QPROF_N] = {"products", "head", "attn", "rows"};
     double prof[DP_QPROF_N] = {0};
