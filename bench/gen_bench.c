@@ -1,19 +1,19 @@
 /* dpoison's side of bench/generate.sh: loads a model folder and measures, on random token ids,
  * prefill tokens/s for a P-token prompt, decode tokens/s at batch 1, and decode throughput at
  * batch B (each sequence after a short prompt), each the best of a few runs, then peak RSS.
- * Built by the script against build/libdpoison.a. Prints one "key value" per line; keys
- * ending in _cpu divide by the process CPU time over the thread count instead of wall time, an
- * estimate of the rate on an idle machine when other jobs share the CPUs (the pool's threads
- * spin while they wait).
- * read_gb_s: the read bandwidth over the weights with the same threads, the higher of a
- * measurement before the runs and one after them (a batch-1 decode step reads every weight
- * once: its bound is read_gb_s over weights_mb). peak_gflops: the measured peak of the arithmetic the products use (BF16 dot
- * products, or FP32 FMAs with --prec f32; peak.h), the higher of a measurement before the runs
- * and one after them (peak_gflops_first, _last: they differ when other jobs share the cores).
- * layer_mflop_tok and head_mflop_tok: the matrix products' work per token in the layers and in
- * the LM head, from which the script derives what the peak allows. prof_{prefill,decodeB}_{products,head,attn,rows}_ms: where the
- * time of one more prefill and of one decode step at batch B goes (dp_qwen_state.prof), timed in
- * runs apart from the ones above.
+ * Built by the script against build/libdpoison.a. Prints one "key value" per line:
+ * - keys ending in _cpu divide by the process CPU time over the thread count instead of wall
+ *   time, an estimate of the rate on an idle machine when other jobs share the CPUs (the pool's
+ *   threads spin while they wait);
+ * - read_gb_s: the read bandwidth over the weights with the same threads (a batch-1 decode step
+ *   reads every weight once: its bound is read_gb_s over weights_mb);
+ * - peak_gflops: the peak of the arithmetic the products use (BF16 dot products, or FP32 FMAs
+ *   with --prec f32; peak.h). It and the bandwidth are measured before the runs and after them,
+ *   the higher kept: other jobs move both (peak_gflops_first, _last);
+ * - layer_mflop_tok, head_mflop_tok: the matrix products' work per token in the layers and in the
+ *   LM head, from which the script derives what the peak allows;
+ * - prof_{prefill,decodeB}_{products,head,attn,rows}_ms: where the time of one more prefill and
+ *   of one decode step at batch B goes (dp_qwen_state.prof), timed in runs of their own.
  * usage: gen_bench MODEL [--threads N] [--prec bf16|f32] [--prompt P] [--steps S] [--batch B] */
 #include "base/log.h"
 #include "base/rng.h"
