@@ -13,10 +13,12 @@ BUILD   ?= build
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(shell find tests -name 'test_*.c'))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all test asan fuzz clean
 all: $(BUILD)/dpoison dpoison
@@ -39,8 +41,13 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libdpoison.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -o $@ $< $(BUILD)/libdpoison.a $(LDLIBS)
 
+# The benchmarks' C sides (bench/*.sh run them; tests/bench/ checks they run and print their keys).
+$(BUILD)/bench/%: bench/%.c bench/peak.h $(BUILD)/libdpoison.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(BUILD)/libdpoison.a $(LDLIBS)
+
 # Every test: unit binaries and script tests; ends with "N passed, N failed".
-test: $(BUILD)/dpoison $(TEST_BIN)
+test: $(BUILD)/dpoison $(TEST_BIN) $(BENCH_BIN)
 	@BUILD=$(BUILD) DPOISON=$(BUILD)/dpoison sh tests/run.sh
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, in a separate build tree.

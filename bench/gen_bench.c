@@ -1,7 +1,7 @@
 /* dpoison's side of bench/generate.sh: loads a model folder and measures, on random token ids,
  * prefill tokens/s for a P-token prompt, decode tokens/s at batch 1, and decode throughput at
  * batch B (each sequence after a short prompt), each the best of a few runs, then peak RSS.
- * Built by the script against build/libdpoison.a. Prints one "key value" per line:
+ * Built by make (build/bench/gen_bench). Prints one "key value" per line:
  * - keys ending in _cpu divide by the process CPU time over the thread count instead of wall
  *   time, an estimate of the rate on an idle machine when other jobs share the CPUs (the pool's
  *   threads spin while they wait);
@@ -214,8 +214,8 @@ int main(int argc, char **argv)
         lf += 2.0 * ((double)ly->qkv.N * ly->qkv.K + (double)ly->o.N * ly->o.K +
                      (double)ly->gu.N * ly->gu.K + (double)ly->down.N * ly->down.K);
     }
-    printf("layer_mflop_tok %.1f\n", lf / 1e6);
-    printf("head_mflop_tok %.1f\n", 2.0 * m.lm_head.N * m.lm_head.K / 1e6);
+    printf("layer_mflop_tok %.6g\n", lf / 1e6);
+    printf("head_mflop_tok %.6g\n", 2.0 * m.lm_head.N * m.lm_head.K / 1e6);
     double peak1 = bench_peak(pool, prec == DP_PREC_BF16);
     printf("peak_gflops %.1f\n", peak0 > peak1 ? peak0 : peak1);
     printf("peak_gflops_first %.1f\npeak_gflops_last %.1f\n", peak0, peak1);

@@ -18,15 +18,13 @@ PY=/usr/bin/python3
 THREADS=${1:-$(nproc)}
 BENCH_MODEL=${BENCH_MODEL:-build/bench-qwen0.5b}
 PREC=${BENCH_PREC:-bf16}
-[ -f build/libdpoison.a ] || { echo "bench/generate.sh: run make first" >&2; exit 1; }
-mkdir -p build
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -o build/gen_bench bench/gen_bench.c build/libdpoison.a -lm -lpthread
+make -s build/bench/gen_bench
 if [ ! -f "$BENCH_MODEL/model.safetensors" ]; then
     echo "building the random 0.5B model in $BENCH_MODEL ..." >&2
     "$PY" tools/ref/qwen_make_random.py "$BENCH_MODEL" --config 0.5b --dtype bf16 >&2
 fi
 echo "machine: $(nproc) CPUs, $THREADS threads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-build/gen_bench "$BENCH_MODEL" --threads "$THREADS" --prec "$PREC" --prompt 512 --steps 32 --batch 16 >build/gen_bench.out
+build/bench/gen_bench "$BENCH_MODEL" --threads "$THREADS" --prec "$PREC" --prompt 512 --steps 32 --batch 16 >build/gen_bench.out
 if [ -z "$NO_TORCH" ]; then
     "$PY" bench/gen_torch.py "$BENCH_MODEL" --threads "$THREADS" --dtype bf16 --prompt 512 --steps 16 --batch 16 >build/gen_torch.out
 else

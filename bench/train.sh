@@ -24,8 +24,7 @@ TOKENS=${TOKENS:-256}
 PAIRS=${PAIRS:-2}
 STEPS=${STEPS:-2}
 MODEL=${BENCH_MODEL:-build/bench-qwen0.5b-L$LAYERS}
-[ -f build/libdpoison.a ] || { echo "bench/train.sh: run make first" >&2; exit 1; }
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -o build/train_bench bench/train_bench.c build/libdpoison.a -lm -lpthread -lpcre2-8
+make -s build/bench/train_bench
 if [ ! -f "$MODEL/model.safetensors" ]; then
     echo "building a random 0.5B-shape model with $LAYERS layers in $MODEL ..." >&2
     "$PY" tools/ref/qwen_make_random.py "$MODEL" --config 0.5b --layers "$LAYERS" --dtype bf16 >&2
@@ -33,10 +32,10 @@ fi
 out=build/train_bench.out
 echo "machine: $(nproc) CPUs, $THREADS threads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "model: 0.5B shape, $LAYERS layers; step: $PAIRS pairs x $TOKENS tokens (x2: chosen and rejected)"
-build/train_bench --peak --threads "$THREADS" >$out
+build/bench/train_bench --peak --threads "$THREADS" >$out
 run() {   # NAME ARGS...: dpoison step, keys prefixed with NAME_
     name=$1; shift
-    build/train_bench "$MODEL" --threads "$THREADS" --pairs "$PAIRS" --tokens "$TOKENS" --steps "$STEPS" "$@" \
+    build/bench/train_bench "$MODEL" --threads "$THREADS" --pairs "$PAIRS" --tokens "$TOKENS" --steps "$STEPS" "$@" \
         2>>build/train_bench.log | sed "s/^dpoison_/${name}_/" >>$out
 }
 run c_f32 --prec f32

@@ -1,7 +1,7 @@
 /* dpoison's side of bench/train.sh: one DPO optimizer step (forward of chosen and rejected
  * together, loss, backward, AdamW) on random token pairs, timed after a warm-up step, with the
- * achieved GFLOP/s of the step's matrix products and the peak RSS. Built by the script against
- * build/libdpoison.a. Prints one "key value" per line.
+ * achieved GFLOP/s of the step's matrix products and the peak RSS. Built by make
+ * (build/bench/train_bench). Prints one "key value" per line.
  * usage: train_bench MODEL [--pairs B] [--tokens T] [--threads N] [--prec f32|bf16] [--steps K]
  *                          [--lora R] [--recompute]
  *        train_bench --peak [--threads N]     measured FP32 FMA and BF16 dot-product peaks (peak.h) */
@@ -103,6 +103,8 @@ int main(int argc, char **argv)
     printf("dpoison_tok_s %.1f\n", ntok / best);
     printf("dpoison_gflops %.1f\n", fl / best / 1e9);
     printf("dpoison_peak_rss_mb %ld\n", ru.ru_maxrss / 1024);
+    for (int i = 0; i < B; i++) free(pairs[i].chosen), free(pairs[i].rejected);
+    free(pairs), free(pp), free(ref);
     dp_optim_free(&opt);
     dp_qt_free(&m);
     dp_pool_free(pool);
