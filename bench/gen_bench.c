@@ -206,7 +206,7 @@ int main(int argc, char **argv)
     printf("prefill_tok_s_cpu %.1f\n", P / bestc);
     printf("decode1_tok_s_cpu %.2f\n", c1);
     printf("decode%d_tok_s_cpu %.2f\n", B, c16);
-    printf("weights_mb %.0f\n", m.mem_bytes / 1048576.0);
+    printf("weights_mb %.3f\n", m.mem_bytes / 1048576.0);
     printf("read_gb_s %.1f\n", bw / 1e9);
     double lf = 0;
     for (int l = 0; l < m.cfg.L; l++) {
