@@ -71,8 +71,7 @@ if pk:   # what the arithmetic allows, the weights' matrix products alone (atten
           f"batch 16 {100 * b16 * fd / (pk * 1e9):.0f}%; the targets would need prefill "
           f"{100 * 600 * fp / (pk * 1e9):.0f}%, batch 16 {100 * 8 * b1 * fd / (pk * 1e9):.0f}% (8x batch 1 as "
           f"measured now; {100 * 8 * bound * fd / (pk * 1e9):.0f}% at the ~{bound:.0f} tok/s of a quiet machine)")
-B = 16
-for what, key, n in (("prefill", "prefill", 1), (f"a batch-{B} decode step", f"decode{B}", 1)):
+for what, key in (("prefill", "prefill"), ("a batch-16 decode step", "decode16")):
     parts = [(k, d.get(f"prof_{key}_{k}_ms")) for k in ("products", "head", "attn", "rows")]
     if all(v is not None for _, v in parts):
         print(f"where the time of {what} goes (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in parts))
